@@ -1,0 +1,127 @@
+//! Command-line arguments (clap). Parsing only: the commands live beside this file.
+
+use crate::findings::Risk;
+use crate::report::Format;
+use crate::rules::Mode;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  nothing failing (no FAIL at or above --fail-on, no ERROR)
+  1  assure could not do its job (bad arguments, no credentials, unreadable snapshot)
+  2  finished with no such FAIL, but some findings are ERROR: something could not be evaluated
+  3  at least one FAIL at or above --fail-on";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "assure",
+    version,
+    about = "Continuous assurance for AWS cloud posture: audits every SES identity in every region for DKIM signing (SES-001)",
+    after_help = EXIT_CODES_HELP
+)]
+pub struct Cli {
+    /// More log output on standard error (-v info, -vv debug). ASSURE_LOG takes a filter too.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit an account (live) or a snapshot, and report findings.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Scan(ScanArgs),
+    /// Collect the inventory from AWS and save it as a snapshot, without evaluating it.
+    Collect(CollectArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print a rule's knowledge-base article.
+    Explain {
+        /// Rule ID, e.g. SES-001.
+        rule_id: String,
+    },
+}
+
+/// Where and how to read AWS.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Region(s) to scan, repeatable or comma-separated. Default: every SES region the account
+    /// has enabled.
+    #[arg(short, long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Named profile from the shared AWS config and credentials files.
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Send every request to this endpoint (an emulator, say). AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// SES requests per second per account and region (SES allows about 1).
+    #[arg(long, default_value_t = 1.0, value_name = "PER_SECOND")]
+    pub rate: f64,
+    /// Stop retrying a throttled or failing call after this many seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub retry_deadline: u64,
+    /// No progress bars on standard error.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Evaluate this snapshot (from `assure collect`) instead of calling AWS.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Only these rules (repeatable). Default: all.
+    #[arg(long = "rule", value_name = "RULE_ID")]
+    pub rules: Vec<String>,
+    /// strict judges whether mail is really signed; conformity reproduces the original
+    /// flag-only check.
+    #[arg(long, value_enum, default_value_t = Mode::Strict)]
+    pub mode: Mode,
+    #[arg(short, long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Lowest risk whose FAIL findings make the exit code 3.
+    #[arg(long, value_enum, default_value_t = Risk::Low, value_name = "RISK")]
+    pub fail_on: Risk,
+    /// List PASS findings in the table as well.
+    #[arg(long)]
+    pub show_pass: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Snapshot file to write (`-` for standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is unset.
+    Auto,
+    Always,
+    Never,
+}

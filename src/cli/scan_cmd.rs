@@ -1,0 +1,139 @@
+//! `assure scan` and `assure collect`: collect (or read a snapshot), evaluate, render, gate.
+
+use super::args::{AwsArgs, CollectArgs, ColorChoice, ScanArgs};
+use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE};
+use crate::collect::pacing::RetryPolicy;
+use crate::collect::session::SessionOptions;
+use crate::collect::{self, CollectOptions, regions};
+use crate::engine::{self, Outcome};
+use crate::inventory::{Inventory, snapshot};
+use crate::report::{self, RenderOptions};
+use crate::rules::{self, Rule, RuleConfig};
+use anyhow::{Context, bail};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let selected = select_rules(&args.rules)?;
+    let requested = regions::parse_requested(&args.aws.regions).map_err(anyhow::Error::msg)?;
+    let mut inventory = match &args.snapshot {
+        Some(path) => snapshot::read(path)?,
+        None => collect_live(&args.aws, requested.clone())?,
+    };
+    if args.snapshot.is_some() && !requested.is_empty() {
+        keep_regions(&mut inventory, &requested);
+    }
+    let config = RuleConfig { mode: args.mode };
+    let stats = if args.snapshot.is_some() {
+        None
+    } else {
+        inventory.collection.clone()
+    };
+    let mut report = engine::run(&inventory, &selected, &config, stats.as_ref());
+    drop(inventory);
+    report.summary.duration_ms = started.elapsed().as_millis() as u64;
+
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let opts = RenderOptions {
+        color,
+        show_pass: args.show_pass,
+    };
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path)
+                .with_context(|| format!("cannot create the report file {}", path.display()))?;
+            let mut out = BufWriter::new(file);
+            report::render(&report, args.format, opts, &mut out)
+                .and_then(|_| out.flush())
+                .with_context(|| format!("cannot write the report file {}", path.display()))?;
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            let written =
+                report::render(&report, args.format, opts, &mut out).and_then(|_| out.flush());
+            match written {
+                // A closed pipe (`assure scan | head`) is the reader's choice, not our failure.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the report")?,
+            }
+        }
+    }
+    Ok(match report.outcome(args.fail_on) {
+        Outcome::Clean => EXIT_CLEAN,
+        Outcome::Failing => EXIT_FAILING,
+        Outcome::Incomplete => EXIT_INCOMPLETE,
+    })
+}
+
+pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
+    let requested = regions::parse_requested(&args.aws.regions).map_err(anyhow::Error::msg)?;
+    let inventory = collect_live(&args.aws, requested)?;
+    snapshot::write(&args.output, &inventory)?;
+    if args.output.as_os_str() != "-" {
+        let identities: usize = inventory
+            .accounts
+            .iter()
+            .flat_map(|a| &a.regions)
+            .map(|r| r.identities.len())
+            .sum();
+        let regions: usize = inventory.accounts.iter().map(|a| a.regions.len()).sum();
+        eprintln!(
+            "wrote {}: {identities} identities in {regions} regions",
+            args.output.display()
+        );
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory> {
+    if !(aws.rate > 0.0 && aws.rate.is_finite()) {
+        bail!("--rate must be a positive number of requests per second");
+    }
+    let opts = CollectOptions {
+        session: SessionOptions {
+            profile: aws.profile.clone(),
+            endpoint_url: aws.endpoint_url.clone(),
+            fallback_region: None,
+        },
+        regions,
+        rate: aws.rate,
+        retry: RetryPolicy {
+            deadline: Duration::from_secs(aws.retry_deadline),
+            ..RetryPolicy::default()
+        },
+        progress: !aws.no_progress,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(collect::collect(&opts))
+}
+
+fn select_rules(ids: &[String]) -> anyhow::Result<Vec<&'static dyn Rule>> {
+    if ids.is_empty() {
+        return Ok(rules::registry().to_vec());
+    }
+    ids.iter()
+        .map(|id| {
+            rules::find(id).with_context(|| {
+                let known: Vec<_> = rules::registry().iter().map(|r| r.meta().id).collect();
+                format!("unknown rule `{id}`; known rules: {}", known.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// `--region` on a snapshot scan narrows it to those regions.
+fn keep_regions(inventory: &mut Inventory, wanted: &[String]) {
+    for account in &mut inventory.accounts {
+        account.regions.retain(|r| wanted.contains(&r.region));
+    }
+}

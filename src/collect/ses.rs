@@ -1,0 +1,211 @@
+//! The SES collector for one account and region: reads every page of `ListIdentities` and the
+//! DKIM attributes of every identity in batches of 100 (`GetIdentityDkimAttributes`), so a region
+//! of n identities costs max(1, ceil(n/1000)) + ceil(n/100) requests.
+
+use super::pacing::Caller;
+use super::progress::RegionProgress;
+use crate::inventory::{
+    CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, IdentityKind, RegionInventory,
+    RegionState,
+};
+use aws_sdk_ses::Client;
+use aws_sdk_ses::types::IdentityDkimAttributes;
+use std::collections::HashMap;
+
+/// Most identities `ListIdentities` returns a page.
+pub const LIST_PAGE_SIZE: i32 = 1000;
+/// Most identities `GetIdentityDkimAttributes` accepts a call.
+pub const DKIM_BATCH_SIZE: usize = 100;
+
+const LIST: &str = "ses:ListIdentities";
+const GET_DKIM: &str = "ses:GetIdentityDkimAttributes";
+
+/// Collects one region. Never fails: what could not be read is recorded where it belongs.
+pub async fn collect_region(
+    client: &Client,
+    caller: &Caller<'_>,
+    region: &str,
+    region_confirmed_enabled: bool,
+    progress: &RegionProgress,
+) -> RegionInventory {
+    let mut inventory = RegionInventory {
+        region: region.to_string(),
+        state: RegionState::Scanned,
+        listing_complete: true,
+        errors: Vec::new(),
+        identities: Vec::new(),
+    };
+    let names = match list_all(client, caller, progress).await {
+        Listing::Complete(names) => names,
+        Listing::Partial(names, err) => {
+            inventory.listing_complete = false;
+            inventory.errors.push(err);
+            names
+        }
+        Listing::Nothing(err) => {
+            inventory.listing_complete = false;
+            // Where the account's enabled regions are unknown, "not a valid token here" means
+            // the opt-in region is off: nothing can live there, so it is not an error.
+            inventory.state =
+                if err.kind == ErrorKind::RegionNotEnabled && !region_confirmed_enabled {
+                    RegionState::NotEnabled
+                } else {
+                    RegionState::Error
+                };
+            progress.finish(&format!("{} ({})", state_word(inventory.state), err.code));
+            inventory.errors.push(err);
+            return inventory;
+        }
+    };
+
+    progress.reading(names.len());
+    inventory.identities.reserve_exact(names.len());
+    for batch in names.chunks(DKIM_BATCH_SIZE) {
+        let answer = caller
+            .call(GET_DKIM, || {
+                client
+                    .get_identity_dkim_attributes()
+                    .set_identities(Some(batch.to_vec()))
+                    .send()
+            })
+            .await;
+        match answer {
+            Ok(out) => {
+                let attrs = out.dkim_attributes;
+                for name in batch {
+                    inventory
+                        .identities
+                        .push(identity_from(name, lookup(&attrs, name)));
+                }
+            }
+            Err(err) => {
+                for name in batch {
+                    inventory.identities.push(Identity {
+                        name: name.clone(),
+                        kind: IdentityKind::of(name),
+                        dkim: None,
+                        error: Some(err.clone()),
+                    });
+                }
+            }
+        }
+        progress.advance(batch.len());
+    }
+    let failed = inventory
+        .identities
+        .iter()
+        .filter(|i| i.error.is_some())
+        .count();
+    let outcome = match (failed, inventory.listing_complete) {
+        (0, true) => "done".to_string(),
+        (0, false) => "listing incomplete".to_string(),
+        (n, _) => format!("{n} unreadable"),
+    };
+    progress.finish(&outcome);
+    inventory
+}
+
+fn state_word(state: RegionState) -> &'static str {
+    match state {
+        RegionState::NotEnabled => "not enabled",
+        _ => "failed",
+    }
+}
+
+enum Listing {
+    Complete(Vec<String>),
+    Partial(Vec<String>, CollectError),
+    Nothing(CollectError),
+}
+
+/// Reads every page of `ListIdentities` (both identity types in one listing).
+async fn list_all(client: &Client, caller: &Caller<'_>, progress: &RegionProgress) -> Listing {
+    let mut names: Vec<String> = Vec::new();
+    let mut token: Option<String> = None;
+    let mut first = true;
+    loop {
+        let page = caller
+            .call(LIST, || {
+                client
+                    .list_identities()
+                    .max_items(LIST_PAGE_SIZE)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await;
+        let page = match page {
+            Ok(page) => page,
+            Err(err) if first => return Listing::Nothing(err),
+            Err(err) => return Listing::Partial(names, err),
+        };
+        first = false;
+        names.extend(page.identities);
+        progress.listed(names.len());
+        match page.next_token.filter(|t| !t.is_empty()) {
+            Some(next) if Some(&next) == token.as_ref() => {
+                let err = CollectError {
+                    action: LIST.to_string(),
+                    code: "MalformedResponse".into(),
+                    kind: ErrorKind::MalformedResponse,
+                    message: "the same NextToken came back twice; listing stopped".into(),
+                    attempts: 1,
+                };
+                return Listing::Partial(names, err);
+            }
+            Some(next) => token = Some(next),
+            None => break,
+        }
+    }
+    // A name listed twice (pages shifting under concurrent changes) is judged once.
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    names.retain(|n| seen.insert(n.clone()));
+    Listing::Complete(names)
+}
+
+/// Finds a name in the answer, exactly or else without regard to case.
+fn lookup<'a>(
+    attrs: &'a HashMap<String, IdentityDkimAttributes>,
+    name: &str,
+) -> Option<&'a IdentityDkimAttributes> {
+    attrs.get(name).or_else(|| {
+        attrs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
+}
+
+fn identity_from(name: &str, attrs: Option<&IdentityDkimAttributes>) -> Identity {
+    let malformed = |message: String| CollectError {
+        action: GET_DKIM.to_string(),
+        code: "MalformedResponse".into(),
+        kind: ErrorKind::MalformedResponse,
+        message,
+        attempts: 1,
+    };
+    let mut identity = Identity {
+        name: name.to_string(),
+        kind: IdentityKind::of(name),
+        dkim: None,
+        error: None,
+    };
+    match attrs {
+        None => identity.error = Some(malformed("the identity was missing from the answer".into())),
+        Some(a) => match DkimStatus::parse(a.dkim_verification_status.as_str()) {
+            Some(status) => {
+                identity.dkim = Some(DkimAttributes {
+                    enabled: a.dkim_enabled,
+                    status,
+                    tokens: a.dkim_tokens.clone().unwrap_or_default(),
+                })
+            }
+            None => {
+                identity.error = Some(malformed(format!(
+                    "unrecognised DkimVerificationStatus `{}`",
+                    a.dkim_verification_status.as_str()
+                )))
+            }
+        },
+    }
+    identity
+}
