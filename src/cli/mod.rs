@@ -52,9 +52,10 @@ pub fn main() -> ExitCode {
 fn init_logging(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     let default = match verbose {
-        0 => "warn",
-        1 => "assure=info",
-        _ => "assure=debug",
+        // The SDK's own warnings (an instance-metadata probe failing, say) are noise unless asked for.
+        0 => "assure=warn",
+        1 => "assure=info,aws_config=warn",
+        _ => "assure=debug,aws_config=debug,aws_smithy_runtime=debug",
     };
     let filter = EnvFilter::try_from_env("ASSURE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()

@@ -280,18 +280,26 @@ impl Ctx<'_> {
         if self.mode == Mode::Conformity {
             return self.by_flag_only(identity, dkim, evidence);
         }
+        let name = normalize_name(&identity.name);
+        let domain = email_domain(&name).unwrap_or("");
+        let cover = covering_domains(domain).find_map(|d| domains.get(d));
         if !dkim.enabled {
+            let context = match cover {
+                Some(c) => {
+                    evidence.signing_domain = Some(c.name.to_string());
+                    evidence.signing_domain_reason = Some(c.reason);
+                    format!("; its domain identity {} is {}", c.name, c.reason)
+                }
+                None => format!("; no domain identity covers {domain} either"),
+            };
             return self.finding(
                 identity,
                 Status::Fail,
                 "DKIM_DISABLED",
-                "DKIM signing is switched off for this address".to_string(),
+                format!("DKIM signing is switched off for this address{context}"),
                 evidence,
             );
         }
-        let name = normalize_name(&identity.name);
-        let domain = email_domain(&name).unwrap_or("");
-        let cover = covering_domains(domain).find_map(|d| domains.get(d));
         let Some(cover) = cover else {
             if !listing_complete {
                 return self.finding(
