@@ -81,6 +81,7 @@ impl Emulator {
                 std::thread::sleep(Duration::from_millis(100));
             }
             let _ = child.kill();
+            let _ = child.wait();
         }
         panic!(
             "the emulator did not start; its log:\n{}",

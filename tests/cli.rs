@@ -1,0 +1,265 @@
+//! The command line without AWS: the README's main command on the bundled sample account, the
+//! output formats, exit codes, and clear errors for bad input.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const SAMPLE: &str = "examples/sample-account.json";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = assure_cmd()
+        .current_dir(repo_root())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn reasons(report: &Value) -> BTreeSet<(String, String)> {
+    findings(report)
+        .iter()
+        .map(|f| {
+            (
+                f["status"].as_str().unwrap().into(),
+                f["reason"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_main_command_scans_the_sample_account() {
+    let (code, stdout, stderr) = run(&["scan", "--snapshot", SAMPLE]);
+    assert_eq!(code, 3, "FAIL findings: exit 3; stderr: {stderr}");
+    for needle in [
+        "DKIM_NOT_STARTED",
+        "team.inbox@gmail.com",
+        "NO_SIGNING_DOMAIN",
+        "REGION_NOT_ENABLED",
+        "SES-001: 6 PASS, 8 FAIL, 10 ERROR, 1 INFO",
+        "ca-central-1     scanned               0",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
+    }
+    assert!(!stdout.contains('\x1b'), "no colour when not on a terminal");
+}
+
+#[test]
+fn the_sample_account_exercises_every_reason_code() {
+    let (_, stdout, _) = run(&["scan", "--snapshot", SAMPLE, "--format", "json"]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let expected: BTreeSet<(String, String)> = [
+        ("PASS", "DKIM_VERIFIED"),
+        ("PASS", "SIGNED_BY_DOMAIN"),
+        ("FAIL", "DKIM_DISABLED"),
+        ("FAIL", "DKIM_NOT_STARTED"),
+        ("FAIL", "DKIM_PENDING"),
+        ("FAIL", "DKIM_TEMPORARY_FAILURE"),
+        ("FAIL", "DKIM_FAILED"),
+        ("FAIL", "NO_SIGNING_DOMAIN"),
+        ("ERROR", "THROTTLED"),
+        ("ERROR", "ACCESS_DENIED"),
+        ("ERROR", "TIMEOUT"),
+        ("ERROR", "NETWORK_ERROR"),
+        ("ERROR", "MALFORMED_RESPONSE"),
+        ("ERROR", "API_ERROR"),
+        ("ERROR", "SIGNING_DOMAIN_UNREADABLE"),
+        ("ERROR", "LISTING_INCOMPLETE"),
+        ("INFO", "REGION_NOT_ENABLED"),
+    ]
+    .iter()
+    .map(|(s, r)| (s.to_string(), r.to_string()))
+    .collect();
+    assert_eq!(reasons(&report), expected);
+    assert_eq!(report["schema_version"], 1);
+    let s = &report["summary"];
+    assert_eq!(s["by_status"]["FAIL"], 8);
+    assert_eq!(s["identities"], 22);
+    assert_eq!(s["by_region"]["af-south-1"]["state"], "not_enabled");
+    assert_eq!(s["source"], "snapshot");
+
+    let (_, stdout, _) = run(&[
+        "scan",
+        "--snapshot",
+        SAMPLE,
+        "--format",
+        "json",
+        "--mode",
+        "conformity",
+    ]);
+    let conformity: Value = serde_json::from_str(&stdout).unwrap();
+    let got = reasons(&conformity);
+    assert!(got.contains(&("PASS".into(), "DKIM_FLAG_ENABLED".into())));
+    assert!(got.contains(&("FAIL".into(), "DKIM_DISABLED".into())));
+    // Conformity mode passes the never-started domain that strict mode fails.
+    let never = finding(&conformity, "new-brand.example");
+    assert_eq!(never["status"], "PASS");
+    assert_eq!(finding(&report, "new-brand.example")["status"], "FAIL");
+}
+
+#[test]
+fn exit_codes_follow_the_fail_on_threshold() {
+    // Only Low-risk failures: above the threshold nothing fails, but errors remain.
+    let (code, _, _) = run(&["scan", "--snapshot", SAMPLE, "--fail-on", "high"]);
+    assert_eq!(code, 2);
+    // Only the clean region: nothing failing, nothing unreadable.
+    let (code, _, _) = run(&["scan", "--snapshot", SAMPLE, "--region", "ca-central-1"]);
+    assert_eq!(code, 0);
+    let (code, _, _) = run(&["scan", "--snapshot", SAMPLE, "--region", "eu-west-2"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn csv_and_output_files_carry_every_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("findings.csv");
+    let (code, stdout, _) = run(&[
+        "scan",
+        "--snapshot",
+        SAMPLE,
+        "--format",
+        "csv",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 3);
+    assert!(stdout.is_empty());
+    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "rule_id");
+    assert_eq!(&headers[7], "resource_id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 25);
+    let gmail = rows
+        .iter()
+        .find(|r| &r[7] == "team.inbox@gmail.com")
+        .unwrap();
+    assert_eq!(&gmail[1], "FAIL");
+    assert_eq!(&gmail[2], "NO_SIGNING_DOMAIN");
+    let evidence: Value = serde_json::from_str(&gmail[10]).unwrap();
+    assert_eq!(evidence["dkim_enabled"], true);
+}
+
+#[test]
+fn a_malformed_snapshot_names_the_file_and_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    let mut inv: Value = serde_json::from_str(&read(&example(SAMPLE))).unwrap();
+    inv["accounts"][0]["regions"][0]["identities"][2]["dkim"]["status"] = "Verified".into();
+    std::fs::write(&bad, serde_json::to_string_pretty(&inv).unwrap()).unwrap();
+    let (code, stdout, stderr) = run(&["scan", "--snapshot", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("bad.json"), "{stderr}");
+    assert!(
+        stderr.contains("accounts[0].regions[0].identities[2].dkim.status"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Verified"), "{stderr}");
+    assert!(stderr.contains("line "), "{stderr}");
+
+    std::fs::write(&bad, "{\"schema_version\": 2, \"accounts\": []}").unwrap();
+    let (code, _, stderr) = run(&["scan", "--snapshot", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("schema_version 2 is not supported"),
+        "{stderr}"
+    );
+
+    std::fs::write(&bad, "{\"schema_version\": 1, \"accounts\": [").unwrap();
+    let (code, _, stderr) = run(&["scan", "--snapshot", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("not valid JSON") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = run(&["scan", "--snapshot", "no/such/file.json"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no/such/file.json") && stderr.contains("cannot read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_arguments_get_a_clear_error_and_exit_1() {
+    let (code, _, stderr) = run(&["scan", "--snapshot", SAMPLE, "--region", "us-east-7"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("us-east-7") && stderr.contains("eu-west-1"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&["scan", "--snapshot", SAMPLE, "--rule", "SES-999"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("unknown rule `SES-999`") && stderr.contains("SES-001"),
+        "{stderr}"
+    );
+    let (code, _, _) = run(&["scan", "--format", "xml"]);
+    assert_eq!(code, 1);
+    let (code, stdout, _) = run(&["scan", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("Exit codes:") && stdout.contains("3  at least one FAIL"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn missing_credentials_say_how_to_provide_them() {
+    // Nothing in the environment, no files, no instance metadata: nothing leaves loopback.
+    let (code, stdout, stderr) = run(&[
+        "scan",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("no AWS credentials could be found"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("AWS_ACCESS_KEY_ID") && stderr.contains("--profile"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--snapshot"), "{stderr}");
+}
+
+#[test]
+fn rules_and_explain_describe_ses_001() {
+    let (code, stdout, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("SES-001") && stdout.contains("DKIM Enabled") && stdout.contains("Low")
+    );
+    let (_, stdout, _) = run(&["rules", "--format", "json"]);
+    let rules: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rules[0]["rule_id"], "SES-001");
+    assert_eq!(rules[0]["risk"], "Low");
+
+    let (code, stdout, _) = run(&["explain", "ses-001"]);
+    assert_eq!(code, 0);
+    for section in [
+        "# SES-001",
+        "## How assure decides",
+        "## How to audit it yourself",
+        "## How to fix it",
+    ] {
+        assert!(stdout.contains(section), "missing {section}");
+    }
+    assert!(stdout.contains("verify-domain-dkim") && stdout.contains("dkim.amazonses.com"));
+    let (code, _, stderr) = run(&["explain", "SES-404"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unknown rule"), "{stderr}");
+}
