@@ -205,6 +205,22 @@ fn bad_arguments_get_a_clear_error_and_exit_1() {
     );
     let (code, _, _) = run(&["scan", "--format", "xml"]);
     assert_eq!(code, 1);
+    // A profile in the environment does not stand in the way of an offline scan.
+    let out = assure_cmd()
+        .current_dir(repo_root())
+        .env("AWS_PROFILE", "audit")
+        .args(["scan", "--snapshot", SAMPLE])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _, stderr) = run(&["scan", "--snapshot", SAMPLE, "--profile", "audit"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
     let (code, stdout, _) = run(&["scan", "--help"]);
     assert_eq!(code, 0);
     assert!(

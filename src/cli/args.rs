@@ -51,8 +51,8 @@ pub struct AwsArgs {
     /// has enabled.
     #[arg(short, long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
-    /// Named profile from the shared AWS config and credentials files.
-    #[arg(long, env = "AWS_PROFILE")]
+    /// Named profile from the shared AWS config and credentials files (AWS_PROFILE works too).
+    #[arg(long)]
     pub profile: Option<String>,
     /// Send every request to this endpoint (an emulator, say). AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
