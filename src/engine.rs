@@ -73,7 +73,7 @@ impl StatusCounts {
 /// One region, over all accounts.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct RegionSummary {
-    /// `scanned`, `not_enabled` or `error` (the worst over accounts).
+    /// `scanned`, `not_enabled` or `error`; over several accounts, `error` if any account's is.
     pub state: &'static str,
     pub identities: usize,
     #[serde(flatten)]
@@ -92,18 +92,25 @@ pub enum Outcome {
 }
 
 /// Runs `rules` over `inventory`. `run_stats` is what this run spent talking to AWS (none for a
-/// snapshot); `elapsed_ms` is the run's wall time so far.
+/// snapshot); the summary's duration is the collection's, which the caller may replace with the
+/// whole run's.
 pub fn run(
     inventory: &Inventory,
     rules: &[&'static dyn Rule],
     config: &RuleConfig,
     run_stats: Option<&CollectionStats>,
 ) -> Report {
-    let mut findings: Vec<Finding> = rules
-        .iter()
-        .flat_map(|rule| rule.evaluate(inventory, config))
-        .collect();
-    findings.sort_by(|a, b| {
+    let mut findings: Vec<Finding> = Vec::new();
+    for rule in rules {
+        let mut more = rule.evaluate(inventory, config);
+        if findings.is_empty() {
+            findings = more;
+        } else {
+            findings.append(&mut more);
+        }
+    }
+    // The key is unique per finding, so an unstable sort (no scratch buffer) is deterministic.
+    findings.sort_unstable_by(|a, b| {
         (
             &a.account_id,
             &a.region,

@@ -126,6 +126,39 @@ fn every_page_is_read_when_a_region_holds_more_than_1000_identities() {
     let stats = emu.stats();
     assert_eq!(stats["by_action"]["ses:ListIdentities"], 2);
     assert_eq!(stats["by_action"]["ses:GetIdentityDkimAttributes"], 13);
+
+    // The second page fails for good: the first 1000 are still judged, and the region says it
+    // was only partly read.
+    emu.faults(
+        json!([{ "service": "ses", "action": "ListIdentities", "every": 2,
+        "error": { "status": 503, "code": "ServiceUnavailable" } }]),
+    );
+    let (code, partial) = emu.scan_json(&[
+        "--region",
+        "us-east-1",
+        "--rate",
+        "100",
+        "--retry-deadline",
+        "0",
+    ]);
+    let region = finding(&partial, "us-east-1");
+    assert_eq!(region["status"], "ERROR");
+    assert_eq!(region["resource_type"], "region");
+    assert!(
+        region["message"].as_str().unwrap().contains("1000 read"),
+        "{region}"
+    );
+    let judged = findings(&partial)
+        .iter()
+        .filter(|f| f["resource_type"] != "region" && f["status"] != "ERROR")
+        .count();
+    let incomplete = findings(&partial)
+        .iter()
+        .filter(|f| f["reason"] == "LISTING_INCOMPLETE")
+        .count();
+    assert_eq!(findings(&partial).len(), 1 + 1000);
+    assert_eq!(judged + incomplete, 1000);
+    assert_eq!(code, 3);
 }
 
 #[test]
@@ -191,13 +224,19 @@ fn server_errors_past_the_deadline_become_errors_for_exactly_the_batch_they_touc
         .iter()
         .map(|e| e["resource_id"].as_str().unwrap())
         .collect();
+    let mut dependents = 0;
     for f in findings(&report) {
         if f["status"] == "ERROR" && f["reason"] != "API_ERROR" {
             assert_eq!(f["reason"], "SIGNING_DOMAIN_UNREADABLE", "{f}");
             let domain = f["evidence"]["signing_domain"].as_str().unwrap();
             assert!(unreadable.contains(&domain), "{f}");
+            dependents += 1;
         }
     }
+    assert!(
+        dependents > 0,
+        "the seed puts addresses under the domains of that batch"
+    );
     // Everything else still has its verdict.
     assert_eq!(findings(&report).len(), 250);
     assert_eq!(report["summary"]["by_region"]["eu-west-1"]["ERROR"], 0);
@@ -278,7 +317,6 @@ fn every_ses_region_is_tried_and_a_disabled_one_is_info() {
     assert_eq!(code, 0, "{}", report["summary"]);
     let by_region = report["summary"]["by_region"].as_object().unwrap();
     assert_eq!(by_region.len(), 27, "every commercial SES region");
-    assert!(!by_region.contains_key("ap-east-1"), "no SES there");
     let af = finding(&report, "af-south-1");
     assert_eq!(af["status"], "INFO");
     assert_eq!(af["reason"], "REGION_NOT_ENABLED");
@@ -289,6 +327,9 @@ fn every_ses_region_is_tried_and_a_disabled_one_is_info() {
     assert_eq!(finding(&report, "example.com")["status"], "PASS");
     // The enabled-regions lookup was attempted (the emulator lacks it) and the fallback used.
     assert_eq!(calls(&report, "account:ListRegions"), 1);
+    // An empty region costs one list call and no DKIM call; the disabled one is not retried.
+    assert_eq!(calls(&report, "ses:ListIdentities"), 27);
+    assert_eq!(calls(&report, "ses:GetIdentityDkimAttributes"), 1);
 }
 
 #[test]
@@ -315,9 +356,6 @@ fn collect_then_scan_of_the_snapshot_gives_identical_findings() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    emu.faults(json!([]));
-    emu.reset_stats();
-
     let live = {
         emu.faults(
             json!([{ "service": "ses", "action": "GetIdentityDkimAttributes", "region": "eu-west-1",

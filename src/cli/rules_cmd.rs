@@ -3,7 +3,6 @@
 use super::EXIT_CLEAN;
 use super::args::{RulesArgs, RulesFormat};
 use crate::rules;
-use anyhow::Context;
 
 pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
     let metas: Vec<_> = rules::registry().iter().map(|r| r.meta()).collect();
@@ -41,10 +40,7 @@ pub fn list(args: RulesArgs) -> anyhow::Result<u8> {
 }
 
 pub fn explain(id: &str) -> anyhow::Result<u8> {
-    let rule = rules::find(id).with_context(|| {
-        let known: Vec<_> = rules::registry().iter().map(|r| r.meta().id).collect();
-        format!("unknown rule `{id}`; known rules: {}", known.join(", "))
-    })?;
+    let rule = rules::find(id).map_err(anyhow::Error::msg)?;
     print!("{}", rule.meta().article);
     Ok(EXIT_CLEAN)
 }

@@ -23,7 +23,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         None => collect_live(&args.aws, requested.clone())?,
     };
     if args.snapshot.is_some() && !requested.is_empty() {
-        keep_regions(&mut inventory, &requested);
+        keep_regions(&mut inventory, &requested)?;
     }
     let config = RuleConfig { mode: args.mode };
     let stats = if args.snapshot.is_some() {
@@ -93,8 +93,8 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
 }
 
 fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory> {
-    if !(aws.rate > 0.0 && aws.rate.is_finite()) {
-        bail!("--rate must be a positive number of requests per second");
+    if !(0.01..=1000.0).contains(&aws.rate) {
+        bail!("--rate must be between 0.01 and 1000 requests per second");
     }
     let opts = CollectOptions {
         session: SessionOptions {
@@ -110,30 +110,49 @@ fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory
         },
         progress: !aws.no_progress,
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    // Collection waits on the network, not the CPU: one thread drives every region, and a few
+    // blocking threads serve DNS lookups. Fewer threads also means fewer allocator arenas.
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .max_blocking_threads(4)
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(collect::collect(&opts))
 }
 
+/// The rules named with `--rule` (each once, in registry order), or all of them.
 fn select_rules(ids: &[String]) -> anyhow::Result<Vec<&'static dyn Rule>> {
-    if ids.is_empty() {
-        return Ok(rules::registry().to_vec());
+    let mut wanted = Vec::new();
+    for id in ids {
+        wanted.push(rules::find(id).map_err(anyhow::Error::msg)?.meta().id);
     }
-    ids.iter()
-        .map(|id| {
-            rules::find(id).with_context(|| {
-                let known: Vec<_> = rules::registry().iter().map(|r| r.meta().id).collect();
-                format!("unknown rule `{id}`; known rules: {}", known.join(", "))
-            })
-        })
-        .collect()
+    Ok(rules::registry()
+        .iter()
+        .copied()
+        .filter(|r| ids.is_empty() || wanted.contains(&r.meta().id))
+        .collect())
 }
 
-/// `--region` on a snapshot scan narrows it to those regions.
-fn keep_regions(inventory: &mut Inventory, wanted: &[String]) {
+/// `--region` on a snapshot scan narrows it to those regions; one the snapshot lacks is refused
+/// rather than reported as clean.
+fn keep_regions(inventory: &mut Inventory, wanted: &[String]) -> anyhow::Result<()> {
+    let present: Vec<&str> = inventory
+        .accounts
+        .iter()
+        .flat_map(|a| &a.regions)
+        .map(|r| r.region.as_str())
+        .collect();
+    if let Some(missing) = wanted.iter().find(|w| !present.contains(&w.as_str())) {
+        let mut have = present.clone();
+        have.sort_unstable();
+        have.dedup();
+        bail!(
+            "the snapshot holds no data for region {missing}; it has: {}",
+            have.join(", ")
+        );
+    }
     for account in &mut inventory.accounts {
         account.regions.retain(|r| wanted.contains(&r.region));
     }
+    Ok(())
 }

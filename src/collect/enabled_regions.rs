@@ -2,6 +2,7 @@
 //! unavailable the caller falls back to every SES region and treats "not enabled" answers as INFO.
 
 use super::pacing::{Caller, Metrics, Pacer, RetryPolicy};
+use super::paging::{Next, Tokens};
 use aws_config::{Region, SdkConfig};
 use aws_sdk_account::types::RegionOptStatus;
 use std::time::Duration;
@@ -25,6 +26,7 @@ pub async fn list(config: &SdkConfig, metrics: &Metrics) -> Result<Vec<String>, 
         policy: &policy,
     };
     let mut enabled = Vec::new();
+    let mut tokens = Tokens::default();
     let mut token: Option<String> = None;
     loop {
         let page = caller
@@ -45,9 +47,10 @@ pub async fn list(config: &SdkConfig, metrics: &Metrics) -> Result<Vec<String>, 
                 .into_iter()
                 .filter_map(|r| r.region_name),
         );
-        match page.next_token.filter(|t| !t.is_empty()) {
-            Some(next) if Some(&next) != token.as_ref() => token = Some(next),
-            _ => break,
+        match tokens.next(page.next_token) {
+            Next::Page(next) => token = Some(next),
+            Next::Done => break,
+            Next::Cycle => return Err("account:ListRegions repeated a NextToken".to_string()),
         }
     }
     if enabled.is_empty() {

@@ -6,12 +6,16 @@
 mod enabled_regions;
 pub mod errors;
 pub mod pacing;
+mod paging;
 pub mod progress;
 pub mod regions;
 pub mod ses;
 pub mod session;
 
-use crate::inventory::{AccountInventory, CollectionStats, Inventory, RegionSource};
+use crate::inventory::{
+    AccountInventory, CollectError, CollectionStats, ErrorKind, Inventory, RegionInventory,
+    RegionSource, RegionState,
+};
 use aws_config::Region;
 use pacing::{Caller, Metrics, Pacer, RetryPolicy};
 use progress::Progress;
@@ -36,7 +40,12 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
     let started = Instant::now();
     let mut session_opts = opts.session.clone();
     if session_opts.fallback_region.is_none() {
-        session_opts.fallback_region = opts.regions.first().cloned();
+        // Not the first requested region: it may be an opt-in region the account has not enabled.
+        let partition = opts
+            .regions
+            .first()
+            .map_or("aws", |r| regions::partition_of(r));
+        session_opts.fallback_region = Some(regions::home_region(partition).to_string());
     }
     let config = session::load(&session_opts).await?;
     let metrics = Arc::new(Metrics::default());
@@ -79,8 +88,8 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
 
     let progress = Progress::new(opts.progress);
     let policy = Arc::new(opts.retry.clone());
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, region) in targets.iter().enumerate() {
+    let mut tasks = Vec::with_capacity(targets.len());
+    for region in &targets {
         let conf = aws_sdk_ses::config::Builder::from(&config)
             .region(Region::new(region.clone()))
             .build();
@@ -88,29 +97,31 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
         let (metrics, policy, region) = (metrics.clone(), policy.clone(), region.clone());
         let bar = progress.region(&format!("{account_id} {region}"));
         let rate = opts.rate;
-        tasks.spawn(async move {
+        tasks.push(tokio::spawn(async move {
             let pacer = Pacer::new(rate);
             let caller = Caller {
                 pacer: &pacer,
                 metrics: &metrics,
                 policy: &policy,
             };
-            let collected = ses::collect_region(&client, &caller, &region, confirmed, &bar).await;
-            (index, collected)
-        });
+            ses::collect_region(&client, &caller, &region, confirmed, &bar).await
+        }));
     }
     let mut collected = Vec::with_capacity(targets.len());
-    while let Some(joined) = tasks.join_next().await {
-        collected.push(joined?);
+    for (region, task) in targets.iter().zip(tasks) {
+        // A region whose task died is an ERROR for that region alone.
+        collected.push(
+            task.await
+                .unwrap_or_else(|e| failed_region(region, &e.to_string())),
+        );
     }
-    collected.sort_by_key(|(index, _)| *index);
 
     let mut inventory = Inventory::new(now_rfc3339());
     inventory.accounts.push(AccountInventory {
         account_id,
         partition: partition.to_string(),
         region_source,
-        regions: collected.into_iter().map(|(_, r)| r).collect(),
+        regions: collected,
     });
     inventory.collection = Some(CollectionStats {
         api_calls: metrics.calls(),
@@ -118,6 +129,22 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
         duration_ms: started.elapsed().as_millis() as u64,
     });
     Ok(inventory)
+}
+
+fn failed_region(region: &str, why: &str) -> RegionInventory {
+    RegionInventory {
+        region: region.to_string(),
+        state: RegionState::Error,
+        listing_complete: false,
+        errors: vec![CollectError {
+            action: "ses:ListIdentities".into(),
+            code: "InternalError".into(),
+            kind: ErrorKind::ServiceError,
+            message: format!("the collector for this region stopped: {why}"),
+            attempts: 0,
+        }],
+        identities: Vec::new(),
+    }
 }
 
 fn all_ses(partition: &str) -> Vec<String> {

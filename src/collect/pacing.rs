@@ -14,36 +14,79 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Spaces requests evenly at `rate` per second (no bursts).
+/// Spaces a region's requests so that SES never sees two closer together than `1 / rate`, and
+/// slows down when throttled anyway.
+///
+/// The next request may start one interval after the previous one *started* and one interval
+/// after it *ended*. Spacing from the end is what makes it safe: SES counts a request somewhere
+/// between its start and its end, so network or server-side delays can bring the arrivals of two
+/// requests spaced only from their starts closer than the interval. The interval also grows by a
+/// quarter on each throttle (other clients may share the account's limit), up to twice the base,
+/// and shrinks back slowly while requests succeed.
 #[derive(Debug)]
 pub struct Pacer {
+    base: Duration,
+    state: Mutex<PacerState>,
+}
+
+#[derive(Debug)]
+struct PacerState {
+    next_slot: Instant,
     interval: Duration,
-    next_slot: Mutex<Instant>,
 }
 
 impl Pacer {
     /// `rate` requests per second; zero or less means no pacing.
     pub fn new(rate: f64) -> Self {
-        let interval = if rate > 0.0 {
+        let base = if rate > 0.0 {
             Duration::from_secs_f64(1.0 / rate)
         } else {
             Duration::ZERO
         };
         Pacer {
-            interval,
-            next_slot: Mutex::new(Instant::now()),
+            base,
+            state: Mutex::new(PacerState {
+                next_slot: Instant::now(),
+                interval: base,
+            }),
         }
     }
 
     /// Waits until this caller's slot comes up.
     pub async fn wait(&self) {
         let slot = {
-            let mut next = self.next_slot.lock().expect("pacer lock");
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.interval;
+            let mut state = self.state.lock().expect("pacer lock");
+            let slot = state.next_slot.max(Instant::now());
+            state.next_slot = slot + state.interval;
             slot
         };
         tokio::time::sleep_until(slot).await;
+    }
+
+    /// A request just ended, whatever its outcome: the next waits a full interval from now.
+    pub fn ended(&self) {
+        let mut state = self.state.lock().expect("pacer lock");
+        let after = Instant::now() + state.interval;
+        state.next_slot = state.next_slot.max(after);
+    }
+
+    /// A request was throttled: space the following ones further apart.
+    pub fn throttled(&self) {
+        let mut state = self.state.lock().expect("pacer lock");
+        state.interval = state.interval.mul_f64(1.25).min(self.base * 2);
+    }
+
+    /// A request went through: drift back toward the base interval.
+    pub fn succeeded(&self) {
+        let mut state = self.state.lock().expect("pacer lock");
+        if state.interval > self.base {
+            state.interval = state.interval.mul_f64(0.98).max(self.base);
+        }
+    }
+
+    /// The current spacing between requests.
+    pub fn interval(&self) -> Duration {
+        self.state.lock().expect("pacer lock").interval
     }
 }
 
@@ -132,13 +175,19 @@ impl Caller<'_> {
             self.pacer.wait().await;
             attempt += 1;
             self.metrics.record(action);
-            let err = match send().await {
-                Ok(value) => return Ok(value),
+            let answer = send().await;
+            self.pacer.ended();
+            let err = match answer {
+                Ok(value) => {
+                    self.pacer.succeeded();
+                    return Ok(value);
+                }
                 Err(err) => err,
             };
             let failure = classify(&err);
             if failure.kind == ErrorKind::Throttled {
                 self.metrics.throttled.fetch_add(1, Ordering::Relaxed);
+                self.pacer.throttled();
             }
             let delay = self.policy.backoff(attempt);
             if !failure.retryable || started.elapsed() + delay > self.policy.deadline {
@@ -178,7 +227,7 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn pacer_spaces_requests_at_the_rate() {
+    async fn pacer_spaces_starts_at_the_rate() {
         let pacer = Pacer::new(2.0);
         let start = Instant::now();
         for _ in 0..5 {
@@ -186,5 +235,34 @@ mod tests {
         }
         // Five requests at 2/s: the first at once, the fifth two seconds later.
         assert_eq!(start.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pacer_spaces_the_next_start_from_the_last_end() {
+        let pacer = Pacer::new(1.0);
+        let start = Instant::now();
+        pacer.wait().await;
+        // A slow answer: 700 ms.
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        pacer.ended();
+        pacer.wait().await;
+        assert_eq!(start.elapsed(), Duration::from_millis(1700));
+    }
+
+    #[test]
+    fn pacer_backs_off_on_throttles_and_recovers() {
+        let pacer = Pacer::new(1.0);
+        let base = Duration::from_secs(1);
+        assert_eq!(pacer.interval(), base);
+        pacer.throttled();
+        assert_eq!(pacer.interval(), base.mul_f64(1.25));
+        for _ in 0..10 {
+            pacer.throttled();
+        }
+        assert_eq!(pacer.interval(), base * 2, "capped at twice the base");
+        for _ in 0..200 {
+            pacer.succeeded();
+        }
+        assert_eq!(pacer.interval(), base);
     }
 }

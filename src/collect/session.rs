@@ -17,7 +17,7 @@ pub struct SessionOptions {
     /// Send every request here instead of AWS (emulators). The SDK's `AWS_ENDPOINT_URL*`
     /// variables work too.
     pub endpoint_url: Option<String>,
-    /// Region for account-wide calls when none is configured.
+    /// Region for account-wide calls when none is configured (default us-east-1).
     pub fallback_region: Option<String>,
 }
 

@@ -35,7 +35,7 @@ pub struct Inventory {
 pub struct CollectionStats {
     /// Requests sent, by `service:Action`, retries included.
     pub api_calls: BTreeMap<String, u64>,
-    /// Requests answered with a throttling error (and retried).
+    /// Requests answered with a throttling error (retried while the deadline allowed).
     pub throttled: u64,
     pub duration_ms: u64,
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 pub struct Csv;
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 11] = [
     "rule_id",
     "status",
     "reason",
@@ -18,7 +18,6 @@ const HEADER: [&str; 12] = [
     "resource_arn",
     "message",
     "evidence",
-    "mode",
 ];
 
 impl Render for Csv {
@@ -39,7 +38,6 @@ impl Render for Csv {
                 &f.resource_arn,
                 &f.message,
                 &evidence,
-                report.summary.mode,
             ])?;
         }
         w.flush()

@@ -55,10 +55,14 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     &[&ses_001_dkim_enabled::DkimEnabled]
 }
 
-/// Looks a rule up by ID, ignoring case.
-pub fn find(id: &str) -> Option<&'static dyn Rule> {
+/// Looks a rule up by ID, ignoring case; the error names the known rules.
+pub fn find(id: &str) -> Result<&'static dyn Rule, String> {
     registry()
         .iter()
         .copied()
         .find(|r| r.meta().id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| {
+            let known: Vec<_> = registry().iter().map(|r| r.meta().id).collect();
+            format!("unknown rule `{id}`; known rules: {}", known.join(", "))
+        })
 }

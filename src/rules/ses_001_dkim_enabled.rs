@@ -30,7 +30,14 @@ impl Rule for DkimEnabled {
     }
 
     fn evaluate(&self, inventory: &Inventory, config: &RuleConfig) -> Vec<Finding> {
-        let mut out = Vec::new();
+        // One finding per identity, plus at most one per region.
+        let expected = inventory
+            .accounts
+            .iter()
+            .flat_map(|a| &a.regions)
+            .map(|r| r.identities.len() + 1)
+            .sum();
+        let mut out = Vec::with_capacity(expected);
         for account in &inventory.accounts {
             for region in &account.regions {
                 evaluate_region(account, region, config.mode, &mut out);
@@ -106,14 +113,13 @@ fn evaluate_region(
         .filter(|i| i.kind == IdentityKind::Domain)
     {
         let finding = ctx.judge_domain(identity);
-        domains.insert(
-            normalize_name(&identity.name),
-            DomainVerdict {
+        domains
+            .entry(normalize_name(&identity.name))
+            .or_insert(DomainVerdict {
                 name: &identity.name,
                 status: finding.status,
                 reason: finding.reason,
-            },
-        );
+            });
         out.push(finding);
     }
     for identity in region
@@ -282,7 +288,10 @@ impl Ctx<'_> {
         }
         let name = normalize_name(&identity.name);
         let domain = email_domain(&name).unwrap_or("");
-        let cover = covering_domains(domain).find_map(|d| domains.get(d));
+        let cover = covering_domains(domain).find_map(|d| domains.get(d).map(|v| (d, v)));
+        // In a partial listing, a more specific domain than the one found may exist unlisted.
+        let cover_is_exact = cover.is_some_and(|(d, _)| d == domain);
+        let cover = cover.map(|(_, v)| v);
         if !dkim.enabled {
             let context = match cover {
                 Some(c) => {
@@ -300,18 +309,18 @@ impl Ctx<'_> {
                 evidence,
             );
         }
+        if !listing_complete && !cover_is_exact {
+            return self.finding(
+                identity,
+                Status::Error,
+                "LISTING_INCOMPLETE",
+                format!(
+                    "which domain identity signs for {domain} cannot be known: the region's listing is incomplete"
+                ),
+                evidence,
+            );
+        }
         let Some(cover) = cover else {
-            if !listing_complete {
-                return self.finding(
-                    identity,
-                    Status::Error,
-                    "LISTING_INCOMPLETE",
-                    format!(
-                        "no domain identity covering {domain} was listed, but the listing is incomplete"
-                    ),
-                    evidence,
-                );
-            }
             return self.finding(
                 identity,
                 Status::Fail,

@@ -355,6 +355,8 @@ fn region_states_become_info_and_error() {
         vec![
             ident("seen.example.com", dkim(true, DkimStatus::Success)),
             ident("x@unlisted.example.com", dkim(true, DkimStatus::Success)),
+            ident("y@seen.example.com", dkim(true, DkimStatus::Success)),
+            ident("z@mail.seen.example.com", dkim(true, DkimStatus::Success)),
         ],
     );
     partial.listing_complete = false;
@@ -369,6 +371,16 @@ fn region_states_become_info_and_error() {
     // Absence of a covering domain proves nothing when the listing stopped early.
     assert_eq!(
         verdict(&f, "x@unlisted.example.com"),
+        ("ERROR", "LISTING_INCOMPLETE")
+    );
+    // The address's own domain was listed: nothing more specific can exist.
+    assert_eq!(
+        verdict(&f, "y@seen.example.com"),
+        ("PASS", "SIGNED_BY_DOMAIN")
+    );
+    // Only a parent was listed: an unlisted mail.seen.example.com would take precedence.
+    assert_eq!(
+        verdict(&f, "z@mail.seen.example.com"),
         ("ERROR", "LISTING_INCOMPLETE")
     );
     assert!(f.iter().all(|x| x.region != "ca-central-1"));
