@@ -82,6 +82,7 @@ pub struct ScanArgs {
     /// flag-only check.
     #[arg(long, value_enum, default_value_t = Mode::Strict)]
     pub mode: Mode,
+    /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report here instead of standard output.

@@ -25,7 +25,7 @@ pub enum Mode {
     /// Judge what actually happens to mail (the default).
     #[default]
     Strict,
-    /// Reproduce the original Conformity checks exactly, for parity with existing reports.
+    /// Reproduce the original flag-only rule exactly, for parity with existing reports.
     Conformity,
 }
 
