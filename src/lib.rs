@@ -9,5 +9,7 @@ pub mod collect;
 pub mod engine;
 pub mod findings;
 pub mod inventory;
+pub mod remediate;
 pub mod report;
 pub mod rules;
+pub mod versioned;

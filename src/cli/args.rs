@@ -1,6 +1,8 @@
 //! Command-line arguments (clap). Parsing only: the commands live beside this file.
 
 use crate::findings::Risk;
+use crate::remediate::dns_formats::DnsFormat;
+use crate::remediate::iam::Purpose;
 use crate::report::Format;
 use crate::rules::Mode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -42,6 +44,83 @@ pub enum Command {
         /// Rule ID, e.g. SES-001.
         rule_id: String,
     },
+    /// Plan the fixes for a rule's failing identities, and print the DNS records to publish.
+    /// Changes nothing.
+    Fix(FixArgs),
+    /// Apply a reviewed plan (from `assure fix --plan-out`): asks first, changes only what the
+    /// plan names, never deletes, and shows each identity's verdict before and after.
+    #[command(after_help = APPLY_EXIT_CODES_HELP)]
+    Apply(ApplyArgs),
+    /// Print the least-privilege IAM policy for scanning or for fixing.
+    IamPolicy {
+        /// The job the policy is for.
+        #[arg(long = "for", value_enum, default_value_t = Purpose::Scan)]
+        purpose: Purpose,
+    },
+}
+
+pub const APPLY_EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  every step done or already in place
+  1  nothing applied: bad plan, another account, no confirmation, no credentials
+  2  applied, but some identity was refused or some step failed or met a conflict";
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The rule whose failures to fix.
+    #[arg(default_value = "SES-001")]
+    pub rule_id: String,
+    /// Plan from this snapshot instead of reading AWS.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "endpoint_url"])]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Where DNS changes are made: `none` (records for a person) or `route53` (UPSERTs in the
+    /// account's public hosted zone that holds each domain).
+    #[arg(long, value_enum, default_value_t = DnsProvider::None)]
+    pub dns: DnsProvider,
+    /// How to print the DNS records (to standard output; the plan then goes to standard error).
+    #[arg(long, value_enum, default_value_t = DnsFormat::Table)]
+    pub dns_format: DnsFormat,
+    /// Save the plan here, for review and `assure apply`.
+    #[arg(long, value_name = "FILE")]
+    pub plan_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DnsProvider {
+    None,
+    Route53,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Overwrite DNS records that hold another value (otherwise that is a conflict).
+    #[arg(long)]
+    pub force: bool,
+    /// Named profile from the shared AWS config and credentials files (AWS_PROFILE works too).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Send every request to this endpoint (an emulator, say).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// SES requests per second per region.
+    #[arg(long, default_value_t = 1.0, value_name = "PER_SECOND")]
+    pub rate: f64,
+    /// Stop retrying a throttled or failing call after this many seconds.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub retry_deadline: u64,
+    /// How long to wait for Route 53 to report a change in sync.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub route53_wait: u64,
+    /// Print the apply report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where and how to read AWS.

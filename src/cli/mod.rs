@@ -2,6 +2,7 @@
 //! code. No stage logic lives here.
 
 mod args;
+mod fix_cmd;
 mod rules_cmd;
 mod scan_cmd;
 
@@ -39,6 +40,9 @@ pub fn main() -> ExitCode {
         Command::Collect(args) => scan_cmd::collect(args),
         Command::Rules(args) => rules_cmd::list(args),
         Command::Explain { rule_id } => rules_cmd::explain(&rule_id),
+        Command::Fix(args) => fix_cmd::fix(args),
+        Command::Apply(args) => fix_cmd::apply(args),
+        Command::IamPolicy { purpose } => fix_cmd::iam_policy(purpose),
     };
     match result {
         Ok(code) => ExitCode::from(code),

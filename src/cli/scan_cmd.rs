@@ -92,10 +92,8 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory> {
-    if !(0.01..=1000.0).contains(&aws.rate) {
-        bail!("--rate must be between 0.01 and 1000 requests per second");
-    }
+pub(super) fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory> {
+    check_rate(aws.rate)?;
     let opts = CollectOptions {
         session: SessionOptions {
             profile: aws.profile.clone(),
@@ -110,14 +108,26 @@ fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory
         },
         progress: !aws.no_progress,
     };
-    // Collection waits on the network, not the CPU: one thread drives every region, and a few
-    // blocking threads serve DNS lookups. Fewer threads also means fewer allocator arenas.
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    runtime()?.block_on(collect::collect(&opts))
+}
+
+/// The async runtime for talking to AWS. Collection waits on the network, not the CPU: one
+/// thread drives every region, and a few blocking threads serve DNS lookups. Fewer threads also
+/// means fewer allocator arenas, which keeps memory low.
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .max_blocking_threads(4)
         .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(collect::collect(&opts))
+        .context("cannot start the async runtime")
+}
+
+/// Rejects rates that make no sense (or overflow the pacer).
+pub(super) fn check_rate(rate: f64) -> anyhow::Result<()> {
+    if !(0.01..=1000.0).contains(&rate) {
+        bail!("--rate must be between 0.01 and 1000 requests per second");
+    }
+    Ok(())
 }
 
 /// The rules named with `--rule` (each once, in registry order), or all of them.

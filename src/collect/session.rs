@@ -2,6 +2,7 @@
 //! and the calls that must succeed before anything is scanned (credentials, account identity).
 
 use super::pacing::{Caller, Metrics, Pacer, RetryPolicy};
+use crate::inventory::ErrorKind;
 use anyhow::{Context, anyhow, bail};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
@@ -99,6 +100,12 @@ pub async fn caller_account(
             .account
             .filter(|a| !a.is_empty())
             .context("sts:GetCallerIdentity returned no account ID"),
+        Err(e) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => bail!(
+            "cannot reach AWS (sts:GetCallerIdentity): {} ({}). Check the network, proxy settings and \
+             any --endpoint-url / AWS_ENDPOINT_URL",
+            e.code,
+            e.message
+        ),
         Err(e) => bail!(
             "the credentials were rejected by sts:GetCallerIdentity: {} ({}). Check that they are current; \
              for an SSO profile run `aws sso login`",

@@ -3,7 +3,6 @@
 //! file, the JSON path and the line and column.
 
 use super::{Inventory, SCHEMA_VERSION};
-use serde::Deserialize;
 use std::fmt;
 use std::fs;
 use std::io::{self, Write};
@@ -36,35 +35,13 @@ pub fn read(path: &Path) -> Result<Inventory, SnapshotError> {
 
 /// Parses snapshot text; the error says where the problem is.
 pub fn parse(text: &str) -> Result<Inventory, String> {
-    #[derive(Deserialize)]
-    struct Header {
-        schema_version: Option<serde_json::Value>,
-    }
-    let header: Header = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    match header.schema_version {
-        None => {
-            return Err(
-                "no `schema_version` field: this is not an assure snapshot (make one with `assure collect -o FILE`)"
-                    .to_string(),
-            );
-        }
-        Some(v) if v.as_u64() != Some(u64::from(SCHEMA_VERSION)) => {
-            return Err(format!(
-                "schema_version {v} is not supported: this build of assure reads version {SCHEMA_VERSION}"
-            ));
-        }
-        Some(_) => {}
-    }
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        format!(
-            "at `{path}` (line {}, column {}): {inner}",
-            inner.line(),
-            inner.column()
-        )
-    })
+    crate::versioned::parse(
+        text,
+        "schema_version",
+        SCHEMA_VERSION,
+        "an assure snapshot",
+        "assure collect -o FILE",
+    )
 }
 
 /// Writes a snapshot to `path`, or to standard output when `path` is `-`.

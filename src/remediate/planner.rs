@@ -1,0 +1,282 @@
+//! Builds a remediation plan from SES-001's findings: for each failing identity, the steps that
+//! make it pass, in the order that works (tokens before records before signing), and the records
+//! to publish. Pure: no AWS calls; the hosted zones come in already looked up.
+
+use super::dns::{self, DnsRecord};
+use super::plan::{HostedZone, PLAN_VERSION, Plan, PlanItem, Step};
+use crate::findings::{Finding, ResourceType, Status};
+use crate::inventory::{
+    AccountInventory, DkimAttributes, Identity, IdentityKind, email_domain, normalize_name,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// Mailbox providers whose domains no customer can own: their addresses can never be signed
+/// with their own domain.
+pub const PUBLIC_MAILBOX_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "ymail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "gmx.net",
+    "gmx.de",
+    "web.de",
+    "mail.com",
+    "yandex.com",
+    "yandex.ru",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "zoho.com",
+    "fastmail.com",
+];
+
+/// Public hosted zones, for finding where a domain's records go (longest suffix wins).
+#[derive(Debug, Clone, Default)]
+pub struct ZoneIndex {
+    zones: Vec<HostedZone>,
+}
+
+impl ZoneIndex {
+    pub fn new(zones: Vec<HostedZone>) -> Self {
+        ZoneIndex { zones }
+    }
+
+    /// The most specific zone that contains `domain`.
+    pub fn find(&self, domain: &str) -> Option<&HostedZone> {
+        let domain = dns::clean(domain);
+        self.zones
+            .iter()
+            .filter(|z| {
+                let zone = dns::clean(&z.name);
+                domain == zone || domain.ends_with(&format!(".{zone}"))
+            })
+            .max_by_key(|z| dns::clean(&z.name).len())
+    }
+}
+
+/// Plans the fixes for one account's failing SES-001 findings.
+pub fn plan(
+    account: &AccountInventory,
+    findings: &[Finding],
+    zones: Option<&ZoneIndex>,
+    created_at: String,
+) -> Plan {
+    let identities: HashMap<(&str, String), &Identity> = account
+        .regions
+        .iter()
+        .flat_map(|r| {
+            r.identities
+                .iter()
+                .map(move |i| ((r.region.as_str(), normalize_name(&i.name)), i))
+        })
+        .collect();
+    let mut domain_items = Vec::new();
+    let mut email_items = Vec::new();
+    // Domains the plan must create so that addresses can be signed: (region, domain) -> addresses.
+    let mut new_domains: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut not_planned = Vec::new();
+
+    for f in findings
+        .iter()
+        .filter(|f| f.account_id == account.account_id)
+    {
+        if f.status == Status::Error {
+            not_planned.push(format!(
+                "{} in {}: could not be evaluated ({})",
+                f.resource_id, f.region, f.reason
+            ));
+        }
+        if f.status != Status::Fail {
+            continue;
+        }
+        let before = identities
+            .get(&(f.region.as_str(), normalize_name(&f.resource_id)))
+            .and_then(|i| i.dkim.clone());
+        match f.resource_type {
+            ResourceType::Domain => {
+                let zone = zones.and_then(|z| z.find(&f.resource_id)).cloned();
+                domain_items.push(domain_item(f, before, zone));
+            }
+            ResourceType::Email => {
+                email_items.push(email_item(f, before, &mut new_domains));
+            }
+            ResourceType::Region => {}
+        }
+    }
+    for ((region, domain), addresses) in new_domains {
+        let zone = zones.and_then(|z| z.find(&domain)).cloned();
+        domain_items.push(PlanItem {
+            region,
+            identity: domain.clone(),
+            kind: IdentityKind::Domain,
+            reason: "NO_SIGNING_DOMAIN".into(),
+            before: None,
+            steps: new_tokens_steps(&domain, zone),
+            notes: vec![format!(
+                "a new domain identity, so that {} can be signed",
+                addresses.join(", ")
+            )],
+        });
+    }
+    // Domains before addresses: an address can only sign once its domain has Easy DKIM.
+    domain_items.sort_by(|a, b| (&a.region, &a.identity).cmp(&(&b.region, &b.identity)));
+    email_items.sort_by(|a, b| (&a.region, &a.identity).cmp(&(&b.region, &b.identity)));
+    let mut items = domain_items;
+    items.extend(email_items);
+
+    Plan {
+        plan_version: PLAN_VERSION,
+        generator: format!("assure {}", env!("CARGO_PKG_VERSION")),
+        created_at,
+        rule_id: "SES-001".into(),
+        account_id: account.account_id.clone(),
+        partition: account.partition.clone(),
+        dns_provider: zones.map(|_| "route53".to_string()),
+        items,
+        not_planned,
+    }
+}
+
+/// Create (or restart) tokens, publish their records, switch signing on.
+fn new_tokens_steps(domain: &str, zone: Option<HostedZone>) -> Vec<Step> {
+    vec![
+        Step::CreateDkimTokens {
+            domain: domain.to_string(),
+        },
+        Step::PublishRecords {
+            domain: domain.to_string(),
+            records: Vec::new(),
+            from_new_tokens: true,
+            hosted_zone: zone,
+        },
+        Step::EnableSigning {
+            identity: domain.to_string(),
+        },
+    ]
+}
+
+/// The records an identity with tokens needs: a TXT at the selector for a bring-your-own-key
+/// identity (one token: the selector), else the Easy DKIM CNAMEs.
+fn known_records(domain: &str, region: &str, dkim: &DkimAttributes) -> Vec<DnsRecord> {
+    if dkim.tokens.len() == 1 {
+        vec![dns::byok_record(domain, &dkim.tokens[0])]
+    } else {
+        dns::easy_dkim_records(domain, region, &dkim.tokens)
+    }
+}
+
+fn domain_item(f: &Finding, before: Option<DkimAttributes>, zone: Option<HostedZone>) -> PlanItem {
+    let domain = f.resource_id.clone();
+    let mut notes = Vec::new();
+    let byok = before.as_ref().is_some_and(|d| d.tokens.len() == 1);
+    let publish_known = |dkim: &DkimAttributes| Step::PublishRecords {
+        domain: domain.clone(),
+        records: known_records(&domain, &f.region, dkim),
+        from_new_tokens: false,
+        hosted_zone: zone.clone(),
+    };
+    let with_tokens = before.as_ref().filter(|d| !d.tokens.is_empty());
+    let steps = match (f.reason, with_tokens) {
+        ("DKIM_FAILED", Some(dkim)) if byok => {
+            notes.push("SES never found the TXT record with your public key".into());
+            vec![
+                publish_known(dkim),
+                Step::Manual {
+                    instruction: format!(
+                        "once the TXT record is published, restart verification by setting {domain}'s signing attributes again with your key (console: Authentication, Edit DKIM)"
+                    ),
+                },
+            ]
+        }
+        ("DKIM_DISABLED", Some(dkim)) => vec![
+            publish_known(dkim),
+            Step::EnableSigning {
+                identity: domain.clone(),
+            },
+        ],
+        ("DKIM_PENDING" | "DKIM_TEMPORARY_FAILURE", Some(dkim)) => {
+            notes.push(
+                "SES keeps checking DNS for up to 72 hours; the records must match exactly".into(),
+            );
+            vec![publish_known(dkim)]
+        }
+        ("DKIM_FAILED", _) => {
+            notes.push("SES stopped looking for the records after 72 hours: verification must start again, and the records must be right this time".into());
+            new_tokens_steps(&domain, zone.clone())
+        }
+        // Never started, or no tokens to publish: start from the beginning.
+        _ => new_tokens_steps(&domain, zone.clone()),
+    };
+    if byok {
+        notes.push("bring-your-own-key identity: the record is a TXT holding your public key, which only you have".into());
+    }
+    PlanItem {
+        region: f.region.clone(),
+        identity: domain,
+        kind: IdentityKind::Domain,
+        reason: f.reason.to_string(),
+        before,
+        steps,
+        notes,
+    }
+}
+
+fn email_item(
+    f: &Finding,
+    before: Option<DkimAttributes>,
+    new_domains: &mut BTreeMap<(String, String), Vec<String>>,
+) -> PlanItem {
+    let address = f.resource_id.clone();
+    let own_domain = email_domain(&normalize_name(&address))
+        .unwrap_or_default()
+        .to_string();
+    let mut steps = Vec::new();
+    let mut notes = Vec::new();
+    match &f.evidence.signing_domain {
+        Some(domain) if f.evidence.signing_domain_reason != Some("DKIM_VERIFIED") => notes.push(format!(
+            "signed once the domain identity {domain} passes: see its item"
+        )),
+        Some(_) => {}
+        None if PUBLIC_MAILBOX_DOMAINS.contains(&own_domain.as_str()) => steps.push(Step::Manual {
+            instruction: format!(
+                "{own_domain} belongs to a mailbox provider, so mail from {address} can never carry a DKIM signature of its own domain: send from an address on a domain you own"
+            ),
+        }),
+        None => {
+            new_domains
+                .entry((f.region.clone(), own_domain.clone()))
+                .or_default()
+                .push(address.clone());
+            notes.push(format!("signed once the new domain identity {own_domain} passes: see its item"));
+        }
+    }
+    if f.reason == "DKIM_DISABLED" {
+        steps.push(Step::EnableSigning {
+            identity: address.clone(),
+        });
+    }
+    PlanItem {
+        region: f.region.clone(),
+        identity: address,
+        kind: IdentityKind::Email,
+        reason: f.reason.to_string(),
+        before,
+        steps,
+        notes,
+    }
+}
+
+#[cfg(test)]
+mod tests;
