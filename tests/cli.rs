@@ -279,3 +279,100 @@ fn rules_and_explain_describe_ses_001() {
     assert_eq!(code, 1);
     assert!(stderr.contains("unknown rule"), "{stderr}");
 }
+
+#[test]
+fn fix_plans_from_a_snapshot_and_prints_records_in_each_format() {
+    let (code, stdout, _) = run(&["fix", "--snapshot", SAMPLE]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("us-east-1 new-brand.example [DKIM_NOT_STARTED]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("1. create Easy DKIM tokens for new-brand.example"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("mailbox provider"), "{stdout}");
+    assert!(stdout.contains("not planned: region eu-west-2"), "{stdout}");
+    // Machine formats go to stdout alone; the plan goes to stderr.
+    let (code, zone, plan) = run(&["fix", "--snapshot", SAMPLE, "--dns-format", "zone"]);
+    assert_eq!(code, 0);
+    assert!(plan.contains("Plan for SES-001"));
+    let lines: Vec<&str> = zone.lines().filter(|l| !l.starts_with(';')).collect();
+    assert_eq!(
+        lines.len(),
+        9,
+        "billing, shop and legacy: 3 CNAMEs each\n{zone}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains(" 1800 IN CNAME ") && l.ends_with(".dkim.amazonses.com."))
+    );
+    let (_, tf, _) = run(&["fix", "--snapshot", SAMPLE, "--dns-format", "terraform"]);
+    assert_eq!(tf.matches("resource \"aws_route53_record\"").count(), 9);
+    // Saved plans are versioned; a broken one names the file and the place.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    let (code, _, _) = run(&[
+        "fix",
+        "--snapshot",
+        SAMPLE,
+        "--plan-out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let mut plan: Value = serde_json::from_str(&read(&path)).unwrap();
+    assert_eq!(plan["plan_version"], 1);
+    assert_eq!(plan["account_id"], "111122223333");
+    plan["items"][0]["steps"][0]["action"] = "delete_everything".into();
+    std::fs::write(&path, serde_json::to_string_pretty(&plan).unwrap()).unwrap();
+    let (code, _, stderr) = run(&["apply", path.to_str().unwrap(), "--yes"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("plan.json") && stderr.contains("items[0].steps[0]"),
+        "{stderr}"
+    );
+    // Route 53 changes need the live account's zones.
+    let (code, _, stderr) = run(&["fix", "--snapshot", SAMPLE, "--dns", "route53"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("needs a live account"), "{stderr}");
+}
+
+#[test]
+fn iam_policies_grant_only_what_each_job_needs() {
+    let actions = |args: &[&str]| -> Vec<String> {
+        let (code, stdout, _) = run(args);
+        assert_eq!(code, 0);
+        let policy: Value = serde_json::from_str(&stdout).unwrap();
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| match &s["Action"] {
+                Value::String(a) => vec![a.clone()],
+                Value::Array(a) => a.iter().map(|x| x.as_str().unwrap().to_string()).collect(),
+                _ => vec![],
+            })
+            .collect()
+    };
+    let scan = actions(&["iam-policy", "--for", "scan"]);
+    assert_eq!(
+        scan,
+        [
+            "ses:ListIdentities",
+            "ses:GetIdentityDkimAttributes",
+            "account:ListRegions"
+        ]
+    );
+    let fix = actions(&["iam-policy", "--for", "fix"]);
+    for a in [
+        "ses:VerifyDomainDkim",
+        "ses:SetIdentityDkimEnabled",
+        "route53:ChangeResourceRecordSets",
+        "route53:GetChange",
+    ] {
+        assert!(fix.contains(&a.to_string()), "{a}");
+    }
+    assert!(!fix.iter().any(|a| a.contains("Delete")), "never deletes");
+}

@@ -132,6 +132,9 @@ pub fn plan_text(plan: &Plan) -> String {
     if plan.items.is_empty() {
         out.push_str("\nNothing to fix.\n");
     }
+    if !plan.not_planned.is_empty() {
+        out.push('\n');
+    }
     for skipped in &plan.not_planned {
         out.push_str(&format!("not planned: {skipped}\n"));
     }

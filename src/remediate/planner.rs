@@ -93,9 +93,13 @@ pub fn plan(
         .filter(|f| f.account_id == account.account_id)
     {
         if f.status == Status::Error {
+            let what = match f.resource_type {
+                ResourceType::Region => format!("region {}", f.region),
+                _ => format!("{} in {}", f.resource_id, f.region),
+            };
             not_planned.push(format!(
-                "{} in {}: could not be evaluated ({})",
-                f.resource_id, f.region, f.reason
+                "{what}: could not be evaluated ({}); scan again",
+                f.reason
             ));
         }
         if f.status != Status::Fail {

@@ -137,6 +137,32 @@ impl Emulator {
         assert!(child.wait().unwrap().success(), "put_identities.py failed");
     }
 
+    /// Route 53 in the emulator (see tests/emulator/route53.py); `stdin` feeds `batch`.
+    pub fn route53(&self, args: &[&str], stdin: Option<&str>) -> Value {
+        let mut child = Command::new(&self.python)
+            .arg(repo_root().join("tests/emulator/route53.py"))
+            .arg(&self.endpoint)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.unwrap_or("").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "route53.py {args:?} failed");
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Forces identities' DKIM state through the emulator's control endpoint.
+    pub fn force(&self, items: Value) {
+        self.post("/_harness/identity", json!({ "items": items }));
+    }
+
     pub fn faults(&self, rules: Value) {
         self.post("/_harness/faults", json!({ "rules": rules }));
     }
@@ -156,11 +182,18 @@ impl Emulator {
 
     /// Runs `assure` against this emulator with test credentials.
     pub fn assure(&self, args: &[&str]) -> Output {
+        let mut all = args.to_vec();
+        all.push("--no-progress");
+        self.assure_raw(&all)
+    }
+
+    /// Like [`Emulator::assure`], for commands without progress bars (`apply`).
+    pub fn assure_raw(&self, args: &[&str]) -> Output {
         let mut cmd = assure_cmd();
         cmd.env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .args(args)
-            .args(["--endpoint-url", &self.endpoint, "--no-progress"]);
+            .args(["--endpoint-url", &self.endpoint]);
         cmd.output().unwrap()
     }
 
