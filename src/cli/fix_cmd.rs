@@ -15,7 +15,6 @@ use crate::remediate::planner::{self, ZoneIndex};
 use crate::remediate::route53;
 use crate::rules::{self, RuleConfig};
 use anyhow::{Context, bail};
-use aws_config::Region;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
 
@@ -83,11 +82,12 @@ fn hosted_zones(args: &FixArgs) -> anyhow::Result<ZoneIndex> {
             fallback_region: None,
         })
         .await?;
-        let client = aws_sdk_route53::Client::from_conf(
-            aws_sdk_route53::config::Builder::from(&config)
-                .region(Region::new("us-east-1"))
-                .build(),
-        );
+        let partition = args
+            .aws
+            .regions
+            .first()
+            .map_or("aws", |r| regions::partition_of(r));
+        let client = route53::client(&config, partition);
         let (pacer, metrics, policy) =
             (Pacer::new(5.0), Metrics::default(), RetryPolicy::default());
         let caller = Caller {
@@ -175,7 +175,16 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             ..RetryPolicy::default()
         },
     };
-    let report = rt.block_on(apply::apply(&plan, &config, opts));
+    let mut report = rt.block_on(apply::apply(&plan, &config, opts));
+    report.calls.insert(
+        0,
+        apply::CallRecord {
+            action: "sts:GetCallerIdentity".into(),
+            region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+            target: "the account of the credentials".into(),
+            ok: true,
+        },
+    );
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -6,8 +6,7 @@ use super::pacing::Caller;
 use super::paging::{Next, Tokens};
 use super::progress::RegionProgress;
 use crate::inventory::{
-    CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, IdentityKind, RegionInventory,
-    RegionState,
+    CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, RegionInventory, RegionState,
 };
 use aws_sdk_ses::Client;
 use aws_sdk_ses::types::IdentityDkimAttributes;
@@ -82,10 +81,8 @@ pub async fn collect_region(
             Err(err) => {
                 for name in batch {
                     inventory.identities.push(Identity {
-                        name: name.clone(),
-                        kind: IdentityKind::of(name),
-                        dkim: None,
                         error: Some(err.clone()),
+                        ..Identity::new(name)
                     });
                 }
             }
@@ -185,12 +182,7 @@ fn lookup<'a>(
 }
 
 fn identity_from(name: &str, attrs: Option<&IdentityDkimAttributes>) -> Identity {
-    let mut identity = Identity {
-        name: name.to_string(),
-        kind: IdentityKind::of(name),
-        dkim: None,
-        error: None,
-    };
+    let mut identity = Identity::new(name);
     match attrs {
         None => {
             identity.error = Some(malformed(

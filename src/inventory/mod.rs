@@ -109,6 +109,84 @@ pub struct Identity {
     /// Why the DKIM attributes are missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<CollectError>,
+    /// SESv2 `GetEmailIdentity` depth (domains only; read when a selected rule needs it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<IdentityDetails>,
+    /// Why the SESv2 details are missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details_error: Option<CollectError>,
+    /// What DNS answered for the identity's DKIM records (when DNS was checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Vec<DnsObservation>>,
+}
+
+impl Identity {
+    /// An identity with nothing read about it yet.
+    pub fn new(name: &str) -> Self {
+        Identity {
+            name: name.to_string(),
+            kind: IdentityKind::of(name),
+            dkim: None,
+            error: None,
+            details: None,
+            details_error: None,
+            dns: None,
+        }
+    }
+}
+
+/// SESv2's view of a domain's DKIM set-up. Every field is optional: SES omits what does not apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdentityDetails {
+    /// `AWS_SES` (Easy DKIM), `EXTERNAL` (bring your own key) or `AWS_SES_<REGION>` (a replica
+    /// that inherits its parent region's DKIM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The zone the Easy DKIM CNAMEs must point into.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_hosted_zone: Option<String>,
+    /// `RSA_1024_BIT` or `RSA_2048_BIT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_key_length: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_key_length: Option<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_key_generation: Option<String>,
+    /// `VerificationInfo.ErrorType`: why SES could not verify (`TYPE_NOT_FOUND`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_error: Option<String>,
+}
+
+impl IdentityDetails {
+    /// The parent region of a replica identity (`AWS_SES_EU_WEST_1` gives `eu-west-1`).
+    pub fn replica_of(&self) -> Option<String> {
+        let origin = self.origin.as_deref()?;
+        let region = origin.strip_prefix("AWS_SES_")?;
+        Some(region.to_ascii_lowercase().replace('_', "-"))
+    }
+
+    pub fn is_byok(&self) -> bool {
+        self.origin.as_deref() == Some("EXTERNAL")
+    }
+}
+
+/// One DKIM record looked up in DNS.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DnsObservation {
+    pub name: String,
+    /// `CNAME` (Easy DKIM) or `TXT` (bring your own key).
+    pub expected_type: String,
+    /// The CNAME target, or for TXT the `p=` tag the key record must carry.
+    pub expected: String,
+    /// The type found at the name, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub found: Vec<String>,
+    /// The lookup failed (`SERVFAIL`, `TIMEOUT`, ...): nothing is known about the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -109,6 +109,7 @@ struct Shared {
     opts: ApplyOptions,
     account: String,
     partition: String,
+    rule_id: String,
 }
 
 impl Shared {
@@ -124,11 +125,7 @@ impl Shared {
 
 /// Applies `plan` with the session in `config` (the account was already checked).
 pub async fn apply(plan: &Plan, config: &SdkConfig, opts: ApplyOptions) -> ApplyReport {
-    let route53 = aws_sdk_route53::Client::from_conf(
-        aws_sdk_route53::config::Builder::from(config)
-            .region(Region::new("us-east-1"))
-            .build(),
-    );
+    let route53 = route53::client(config, &plan.partition);
     let shared = Arc::new(Shared {
         route53,
         // Route 53 allows five requests a second per account.
@@ -139,6 +136,7 @@ pub async fn apply(plan: &Plan, config: &SdkConfig, opts: ApplyOptions) -> Apply
         opts,
         account: plan.account_id.clone(),
         partition: plan.partition.clone(),
+        rule_id: plan.rule_id.clone(),
     });
     let mut by_region: BTreeMap<String, Vec<PlanItem>> = BTreeMap::new();
     for item in &plan.items {
@@ -155,15 +153,21 @@ pub async fn apply(plan: &Plan, config: &SdkConfig, opts: ApplyOptions) -> Apply
                 .build(),
         );
         let shared = shared.clone();
-        tasks.push(tokio::spawn(async move {
-            apply_region(&client, &shared, &region, &items).await
-        }));
+        let planned = items.clone();
+        let task =
+            tokio::spawn(async move { apply_region(&client, &shared, &region, &items).await });
+        tasks.push((planned, task));
     }
     let mut items = Vec::new();
-    for task in tasks {
+    for (planned, task) in tasks {
         match task.await {
             Ok(outcomes) => items.extend(outcomes),
-            Err(e) => tracing::error!("a region's apply task stopped: {e}"),
+            // Whatever that region did is unknown: say so for each of its identities.
+            Err(e) => items.extend(
+                planned
+                    .iter()
+                    .map(|i| refused(i, &format!("the region's apply stopped: {e}"))),
+            ),
         }
     }
     let calls = shared.log.lock().expect("call log").clone();
@@ -232,9 +236,10 @@ async fn apply_region(
         regions: vec![collected],
     });
     let config = RuleConfig::default();
-    let after: HashMap<String, String> = rules::registry()
-        .iter()
-        .flat_map(|r| r.evaluate(&inventory, &config))
+    let after: HashMap<String, String> = rules::find(&shared.rule_id)
+        .map(|r| r.evaluate(&inventory, &config))
+        .unwrap_or_default()
+        .into_iter()
         .map(|f| {
             (
                 dns::clean(&f.resource_id),
@@ -314,9 +319,20 @@ impl RegionCtx<'_> {
         let mut outcome = refused(item, "");
         outcome.refused = None;
         if let Some(before) = &item.before {
+            // New tokens are this plan's own doing when it creates them.
+            let makes_tokens = item
+                .steps
+                .iter()
+                .any(|s| matches!(s, Step::CreateDkimTokens { .. }));
             let changed = match &now {
-                None => Some("the identity no longer exists".to_string()),
-                Some(cur) if !before.tokens.is_empty() && cur.tokens != before.tokens => {
+                None => Some(
+                    "the identity no longer exists (or its DKIM state is unreadable)".to_string(),
+                ),
+                Some(cur)
+                    if !makes_tokens
+                        && !before.tokens.is_empty()
+                        && cur.tokens != before.tokens =>
+                {
                     Some("its DKIM tokens changed since the plan was made".to_string())
                 }
                 Some(_) => None,
@@ -376,9 +392,11 @@ impl RegionCtx<'_> {
                         let n = out.dkim_tokens.len();
                         *new_tokens = Some(out.dkim_tokens);
                         // The flag may have moved with it: re-read before deciding on signing.
-                        if let Ok(mut fresh) = self.read(std::slice::from_ref(domain)).await {
-                            *state = fresh.remove(&dns::clean(domain)).flatten();
-                        }
+                        *state = match self.read(std::slice::from_ref(domain)).await {
+                            Ok(mut fresh) => fresh.remove(&dns::clean(domain)).flatten(),
+                            // Unknown: the signing step then asks SES rather than assume.
+                            Err(_) => None,
+                        };
                         StepResult::Done(format!("{n} tokens; SES now looks for their records"))
                     }
                     Err(e) => StepResult::Failed(format!("{} {}", e.code, e.message)),
@@ -390,17 +408,20 @@ impl RegionCtx<'_> {
                 from_new_tokens,
                 hosted_zone,
             } => {
+                let current_tokens = new_tokens
+                    .clone()
+                    .or_else(|| state.as_ref().map(|s| s.tokens.clone()))
+                    .unwrap_or_default();
                 let records: Vec<DnsRecord> = if *from_new_tokens {
-                    let tokens = new_tokens
-                        .clone()
-                        .or_else(|| state.as_ref().map(|s| s.tokens.clone()))
-                        .unwrap_or_default();
-                    dns::easy_dkim_records(domain, self.region, &tokens)
+                    dns::easy_dkim_records(domain, self.region, &current_tokens)
                 } else {
                     records.clone()
                 };
                 if records.is_empty() {
                     return StepResult::Failed("there are no tokens to publish records for".into());
+                }
+                if let Err(why) = check_records(domain, self.region, &current_tokens, &records) {
+                    return StepResult::Failed(why);
                 }
                 match hosted_zone {
                     Some(zone) if !records.iter().any(DnsRecord::needs_input) => {
@@ -489,15 +510,7 @@ impl RegionCtx<'_> {
         if wanted.is_empty() {
             return StepResult::Skipped("the records are already published".into());
         }
-        let answer = route53::upsert(
-            &self.shared.route53,
-            &r53,
-            zone_id,
-            domain,
-            &wanted,
-            self.shared.opts.route53_wait,
-        )
-        .await;
+        let answer = route53::upsert(&self.shared.route53, &r53, zone_id, domain, &wanted).await;
         self.shared.log(
             "route53:ChangeResourceRecordSets",
             "global",
@@ -505,7 +518,19 @@ impl RegionCtx<'_> {
             answer.is_ok(),
         );
         match answer {
-            Ok((change, insync)) => {
+            Ok((change, mut insync)) => {
+                // Bounded wait; a failed status check does not undo the change.
+                let deadline = std::time::Instant::now() + self.shared.opts.route53_wait;
+                while !insync && std::time::Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    let status = route53::in_sync(&self.shared.route53, &r53, &change).await;
+                    self.shared
+                        .log("route53:GetChange", "global", &change, status.is_ok());
+                    match status {
+                        Ok(done) => insync = done,
+                        Err(_) => break,
+                    }
+                }
                 let mut text = format!("{} record(s) UPSERTed (change {change}", wanted.len());
                 text.push_str(if insync {
                     ", in sync)"
@@ -520,4 +545,31 @@ impl RegionCtx<'_> {
             Err(e) => StepResult::Failed(format!("{} {}", e.code, e.message)),
         }
     }
+}
+
+/// A plan file is reviewed by a person, but it is still input: only DKIM records of the item's
+/// own domain are published, and Easy DKIM CNAMEs must match the domain's current tokens.
+fn check_records(
+    domain: &str,
+    region: &str,
+    tokens: &[String],
+    records: &[DnsRecord],
+) -> Result<(), String> {
+    let suffix = format!("._domainkey.{}", dns::clean(domain));
+    let expected = dns::easy_dkim_records(domain, region, tokens);
+    for r in records {
+        if !dns::clean(&r.name).ends_with(&suffix) {
+            return Err(format!(
+                "{} is not a DKIM record of {domain}: refusing to publish it",
+                r.name
+            ));
+        }
+        if r.rtype == dns::RecordType::Cname && !tokens.is_empty() && !expected.contains(r) {
+            return Err(format!(
+                "{} -> {} does not match {domain}'s current tokens; make a new plan with `assure fix`",
+                r.name, r.value
+            ));
+        }
+    }
+    Ok(())
 }

@@ -121,6 +121,19 @@ mod tests {
             "dkim.us-gov-east-1.amazonses.com"
         );
         assert_eq!(dkim_key_zone("us-gov-west-1"), "dkim.amazonses.com");
+        assert_eq!(
+            dkim_key_zone("ap-northeast-3"),
+            "dkim.ap-northeast-3.amazonses.com"
+        );
+        assert_eq!(
+            dkim_key_zone("il-central-1"),
+            "dkim.il-central-1.amazonses.com"
+        );
+        assert_eq!(dkim_key_zone("eu-central-1"), "dkim.amazonses.com");
+        assert_eq!(
+            dkim_key_zone("eu-central-2"),
+            "dkim.eu-central-2.amazonses.com"
+        );
     }
 
     #[test]

@@ -100,17 +100,48 @@ fn table(groups: &[DomainRecords]) -> String {
     out
 }
 
-/// TXT data as DNS character-strings of at most 255 bytes each.
+/// Splits text into pieces of at most 255 bytes, never inside a character.
+fn chunks_255(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(255);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// TXT data as DNS character-strings of at most 255 bytes each, escaped for quoting.
 fn txt_chunks(value: &str) -> Vec<String> {
-    let bytes = value.as_bytes();
-    bytes
-        .chunks(255)
-        .map(|c| {
-            String::from_utf8_lossy(c)
-                .replace('\\', "\\\\")
-                .replace('"', "\\\"")
-        })
+    chunks_255(value)
+        .into_iter()
+        .map(|c| c.replace('\\', "\\\\").replace('"', "\\\""))
         .collect()
+}
+
+/// Record data as zone files and Route 53 write it: a CNAME target, or quoted TXT strings.
+pub fn record_data(r: &DnsRecord) -> String {
+    match r.rtype {
+        RecordType::Cname => r.value.clone(),
+        RecordType::Txt => txt_chunks(&r.value)
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// The same domain can be an identity in several regions, each with its own tokens.
+fn repeated(groups: &[DomainRecords], g: &DomainRecords) -> bool {
+    groups
+        .iter()
+        .filter(|o| o.domain == g.domain && !o.later)
+        .count()
+        > 1
 }
 
 fn zone(groups: &[DomainRecords]) -> String {
@@ -124,11 +155,7 @@ fn zone(groups: &[DomainRecords]) -> String {
         for r in g.records {
             let data = match r.rtype {
                 RecordType::Cname => format!("{}.", r.value),
-                RecordType::Txt => txt_chunks(&r.value)
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                RecordType::Txt => record_data(r),
             };
             let _ = writeln!(
                 out,
@@ -148,14 +175,7 @@ pub fn route53_batch(domain: &str, records: &[DnsRecord]) -> serde_json::Value {
     let changes: Vec<_> = records
         .iter()
         .map(|r| {
-            let value = match r.rtype {
-                RecordType::Cname => r.value.clone(),
-                RecordType::Txt => txt_chunks(&r.value)
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            };
+            let value = record_data(r);
             json!({
                 "Action": "UPSERT",
                 "ResourceRecordSet": {
@@ -173,7 +193,12 @@ pub fn route53_batch(domain: &str, records: &[DnsRecord]) -> serde_json::Value {
 fn route53(groups: &[DomainRecords]) -> String {
     let mut batches = serde_json::Map::new();
     for g in groups.iter().filter(|g| !g.later && !g.records.is_empty()) {
-        batches.insert(g.domain.to_string(), route53_batch(g.domain, g.records));
+        let key = if repeated(groups, g) {
+            format!("{} ({})", g.domain, g.region)
+        } else {
+            g.domain.to_string()
+        };
+        batches.insert(key, route53_batch(g.domain, g.records));
     }
     let mut out =
         serde_json::to_string_pretty(&serde_json::Value::Object(batches)).unwrap_or_default();
@@ -189,12 +214,12 @@ fn ident(name: &str) -> String {
 }
 
 fn hcl_string(s: &str) -> String {
-    format!(
-        "\"{}\"",
-        s.replace('\\', "\\\\")
-            .replace('"', "\\\"")
-            .replace("${", "$${")
-    )
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "$${")
+        .replace("%{", "%%{");
+    format!("\"{escaped}\"")
 }
 
 fn terraform(groups: &[DomainRecords]) -> String {
@@ -204,6 +229,11 @@ fn terraform(groups: &[DomainRecords]) -> String {
             let _ = writeln!(out, "\n# {}", later_note(g));
             continue;
         }
+        let name = if repeated(groups, g) {
+            ident(&format!("{}_{}", g.domain, g.region))
+        } else {
+            ident(g.domain)
+        };
         let zone_ref = match g.zone {
             Some(z) => hcl_string(z.id.trim_start_matches("/hostedzone/")),
             None => {
@@ -211,29 +241,22 @@ fn terraform(groups: &[DomainRecords]) -> String {
                     out,
                     "\n# The hosted zone is assumed to be {0}; change `name` if it is a parent zone.\ndata \"aws_route53_zone\" \"{1}\" {{\n  name         = {2}\n  private_zone = false\n}}",
                     g.domain,
-                    ident(g.domain),
+                    name,
                     hcl_string(&format!("{}.", g.domain))
                 );
-                format!("data.aws_route53_zone.{}.zone_id", ident(g.domain))
+                format!("data.aws_route53_zone.{name}.zone_id")
             }
         };
         for (i, r) in g.records.iter().enumerate() {
             // Route 53 wants long TXT values split into 255-byte strings, written as `""` joins.
             let value = match r.rtype {
                 RecordType::Cname => hcl_string(&r.value),
-                RecordType::Txt => hcl_string(
-                    &r.value
-                        .as_bytes()
-                        .chunks(255)
-                        .map(|c| String::from_utf8_lossy(c).into_owned())
-                        .collect::<Vec<_>>()
-                        .join("\"\""),
-                ),
+                RecordType::Txt => hcl_string(&chunks_255(&r.value).join("\"\"")),
             };
             let _ = writeln!(
                 out,
                 "\nresource \"aws_route53_record\" \"dkim_{}_{}\" {{\n  zone_id = {}\n  name    = {}\n  type    = \"{}\"\n  ttl     = {}\n  records = [{}]\n}}",
-                ident(g.domain),
+                name,
                 i + 1,
                 zone_ref,
                 hcl_string(&r.name),

@@ -35,15 +35,30 @@ pub fn policy(purpose: Purpose) -> Value {
             "Resource": "*"
         }));
         statements.push(json!({
-            "Sid": "PublishDkimRecordsInRoute53",
+            "Sid": "FindZonesAndReadRecords",
             "Effect": "Allow",
             "Action": [
                 "route53:ListHostedZones",
                 "route53:ListResourceRecordSets",
-                "route53:ChangeResourceRecordSets",
                 "route53:GetChange"
             ],
             "Resource": "*"
+        }));
+        // Only UPSERTs of DKIM records: no deletes, nothing outside `_domainkey`.
+        statements.push(json!({
+            "Sid": "UpsertDkimRecordsOnly",
+            "Effect": "Allow",
+            "Action": "route53:ChangeResourceRecordSets",
+            "Resource": "arn:aws:route53:::hostedzone/*",
+            "Condition": {
+                "ForAllValues:StringEquals": {
+                    "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+                    "route53:ChangeResourceRecordSetsRecordTypes": ["CNAME", "TXT"]
+                },
+                "ForAllValues:StringLike": {
+                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["*._domainkey.*"]
+                }
+            }
         }));
     }
     json!({ "Version": "2012-10-17", "Statement": statements })

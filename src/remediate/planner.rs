@@ -10,37 +10,66 @@ use crate::inventory::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// Mailbox providers whose domains no customer can own: their addresses can never be signed
-/// with their own domain.
-pub const PUBLIC_MAILBOX_DOMAINS: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "yahoo.com",
-    "ymail.com",
-    "outlook.com",
-    "hotmail.com",
-    "live.com",
-    "msn.com",
-    "icloud.com",
-    "me.com",
-    "mac.com",
-    "aol.com",
-    "proton.me",
-    "protonmail.com",
-    "gmx.com",
-    "gmx.net",
-    "gmx.de",
-    "web.de",
-    "mail.com",
-    "yandex.com",
-    "yandex.ru",
-    "mail.ru",
-    "qq.com",
-    "163.com",
-    "126.com",
-    "zoho.com",
-    "fastmail.com",
+/// Mailbox providers: no customer can own their domains, so their addresses can never be signed
+/// with their own domain. Matched on the first label with a short public suffix after it, so that
+/// `hotmail.co.uk` and `yahoo.fr` count and `yahoo.mycompany.com` does not.
+pub const MAILBOX_PROVIDERS: &[&str] = &[
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "ymail",
+    "rocketmail",
+    "outlook",
+    "hotmail",
+    "live",
+    "msn",
+    "icloud",
+    "me",
+    "mac",
+    "aol",
+    "proton",
+    "protonmail",
+    "pm",
+    "gmx",
+    "web",
+    "mail",
+    "yandex",
+    "qq",
+    "163",
+    "126",
+    "zoho",
+    "fastmail",
+    "tutanota",
+    "hey",
+    "naver",
+    "daum",
+    "rediffmail",
+    "libero",
+    "orange",
+    "wanadoo",
+    "free",
+    "laposte",
+    "btinternet",
+    "comcast",
+    "seznam",
+    "wp",
+    "onet",
+    "interia",
+    "t-online",
+    "mailbox",
+    "posteo",
 ];
+
+/// True for a mailbox provider's domain, such as `gmail.com` or `hotmail.co.uk`.
+pub fn is_mailbox_provider(domain: &str) -> bool {
+    let domain = dns::clean(domain);
+    let Some((first, suffix)) = domain.split_once('.') else {
+        return false;
+    };
+    // A public suffix like `com`, `fr`, `co.uk` or `com.br`: at most two short labels.
+    let short_suffix = suffix.split('.').count() <= 2 && suffix.split('.').all(|l| l.len() <= 3);
+    MAILBOX_PROVIDERS.contains(&first) && short_suffix
+}
 
 /// Public hosted zones, for finding where a domain's records go (longest suffix wins).
 #[derive(Debug, Clone, Default)]
@@ -53,16 +82,24 @@ impl ZoneIndex {
         ZoneIndex { zones }
     }
 
-    /// The most specific zone that contains `domain`.
+    /// The most specific zone that contains `domain`. Two public zones of that same name are
+    /// ambiguous (only one is delegated): then there is no answer, and records go to a person.
     pub fn find(&self, domain: &str) -> Option<&HostedZone> {
         let domain = dns::clean(domain);
-        self.zones
+        let candidates: Vec<&HostedZone> = self
+            .zones
             .iter()
             .filter(|z| {
                 let zone = dns::clean(&z.name);
                 domain == zone || domain.ends_with(&format!(".{zone}"))
             })
-            .max_by_key(|z| dns::clean(&z.name).len())
+            .collect();
+        let best = candidates.iter().map(|z| dns::clean(&z.name).len()).max()?;
+        let mut top = candidates
+            .into_iter()
+            .filter(|z| dns::clean(&z.name).len() == best);
+        let first = top.next()?;
+        top.next().is_none().then_some(first)
     }
 }
 
@@ -253,7 +290,7 @@ fn email_item(
             "signed once the domain identity {domain} passes: see its item"
         )),
         Some(_) => {}
-        None if PUBLIC_MAILBOX_DOMAINS.contains(&own_domain.as_str()) => steps.push(Step::Manual {
+        None if is_mailbox_provider(&own_domain) => steps.push(Step::Manual {
             instruction: format!(
                 "{own_domain} belongs to a mailbox provider, so mail from {address} can never carry a DKIM signature of its own domain: send from an address on a domain you own"
             ),

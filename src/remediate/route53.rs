@@ -2,7 +2,7 @@
 //! UPSERTing DKIM records and waiting (bounded) until the change is in sync. Never deletes.
 
 use super::dns::{self, DnsRecord, RecordType};
-use super::dns_formats::route53_batch;
+use super::dns_formats::record_data;
 use super::plan::HostedZone;
 use crate::collect::pacing::Caller;
 use crate::inventory::{CollectError, ErrorKind};
@@ -10,7 +10,6 @@ use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, ChangeStatus, ResourceRecord, ResourceRecordSet, RrType,
 };
-use std::time::{Duration, Instant};
 
 /// Every public hosted zone of the account.
 pub async fn public_zones(
@@ -77,18 +76,24 @@ pub async fn existing(
         .collect())
 }
 
-/// Compares record data as DNS does: no quotes around TXT strings, no trailing dot, any case.
+/// Compares record data as DNS does: TXT strings joined without their quotes (case kept: keys
+/// are base64); names without the trailing dot, in any case.
 pub fn normalize_value(v: &str) -> String {
-    let joined: String = if v.starts_with('"') {
-        v.split('"')
-            .enumerate()
-            .filter(|(i, _)| i % 2 == 1)
-            .map(|(_, s)| s)
-            .collect()
-    } else {
-        v.to_string()
-    };
-    dns::clean(&joined)
+    if !v.starts_with('"') {
+        return dns::clean(v);
+    }
+    let mut out = String::new();
+    let mut in_quotes = false;
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_quotes => out.extend(chars.next()),
+            '"' => in_quotes = !in_quotes,
+            c if in_quotes => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// How a wanted record relates to what is published.
@@ -105,7 +110,10 @@ pub fn compare(wanted: &DnsRecord, found: &[(String, Vec<String>)]) -> Published
     if found.is_empty() {
         return Published::Missing;
     }
-    let want = dns::clean(&wanted.value);
+    let want = match wanted.rtype {
+        RecordType::Cname => dns::clean(&wanted.value),
+        RecordType::Txt => wanted.value.clone(),
+    };
     if found
         .iter()
         .any(|(t, values)| t == wanted.rtype.as_str() && values.len() == 1 && values[0] == want)
@@ -119,15 +127,27 @@ pub fn compare(wanted: &DnsRecord, found: &[(String, Vec<String>)]) -> Published
     Published::Conflict(what.join("; "))
 }
 
-/// UPSERTs `records` in one change batch and waits until Route 53 reports it in sync, or
-/// `wait` passes. Returns the change ID and whether it was seen in sync.
+/// The Route 53 client: a global service, served from one region per partition.
+pub fn client(config: &aws_config::SdkConfig, partition: &str) -> Client {
+    let region = if partition == "aws-us-gov" {
+        "us-gov-west-1"
+    } else {
+        "us-east-1"
+    };
+    Client::from_conf(
+        aws_sdk_route53::config::Builder::from(config)
+            .region(aws_config::Region::new(region))
+            .build(),
+    )
+}
+
+/// UPSERTs `records` in one change batch. Returns the change ID and whether it is in sync.
 pub async fn upsert(
     client: &Client,
     caller: &Caller<'_>,
     zone_id: &str,
     domain: &str,
     records: &[DnsRecord],
-    wait: Duration,
 ) -> Result<(String, bool), CollectError> {
     let batch = build_batch(domain, records).map_err(|e| CollectError {
         action: "route53:ChangeResourceRecordSets".into(),
@@ -145,37 +165,39 @@ pub async fn upsert(
                 .send()
         })
         .await?;
-    let Some(info) = out.change_info() else {
-        return Ok((String::new(), false));
-    };
-    let id = info.id().trim_start_matches("/change/").to_string();
-    let deadline = Instant::now() + wait;
-    let mut status = info.status().clone();
-    while status != ChangeStatus::Insync && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        let got = caller
-            .call("route53:GetChange", || client.get_change().id(&id).send())
-            .await?;
-        status = got
-            .change_info()
-            .map_or(ChangeStatus::Pending, |c| c.status().clone());
-    }
-    Ok((id, status == ChangeStatus::Insync))
+    Ok(match out.change_info() {
+        Some(info) => (
+            info.id().trim_start_matches("/change/").to_string(),
+            *info.status() == ChangeStatus::Insync,
+        ),
+        None => (String::new(), false),
+    })
 }
 
-/// The SDK's change batch, built from the same JSON the `route53` DNS format prints.
+/// Whether a change is in sync yet (`route53:GetChange`).
+pub async fn in_sync(
+    client: &Client,
+    caller: &Caller<'_>,
+    change_id: &str,
+) -> Result<bool, CollectError> {
+    let got = caller
+        .call("route53:GetChange", || {
+            client.get_change().id(change_id).send()
+        })
+        .await?;
+    Ok(got
+        .change_info()
+        .is_some_and(|c| *c.status() == ChangeStatus::Insync))
+}
+
+/// The SDK's change batch: the same records and quoting as the `route53` DNS format.
 fn build_batch(domain: &str, records: &[DnsRecord]) -> Result<ChangeBatch, String> {
-    let json = route53_batch(domain, records);
     let mut changes = Vec::new();
-    for (change, record) in json["Changes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .zip(records)
-    {
-        let value = change["ResourceRecordSet"]["ResourceRecords"][0]["Value"]
-            .as_str()
-            .unwrap_or_default();
+    for record in records {
+        let data = ResourceRecord::builder()
+            .value(record_data(record))
+            .build()
+            .map_err(|e| e.to_string())?;
         let rrs = ResourceRecordSet::builder()
             .name(&record.name)
             .r#type(match record.rtype {
@@ -183,12 +205,7 @@ fn build_batch(domain: &str, records: &[DnsRecord]) -> Result<ChangeBatch, Strin
                 RecordType::Txt => RrType::Txt,
             })
             .ttl(i64::from(record.ttl))
-            .resource_records(
-                ResourceRecord::builder()
-                    .value(value)
-                    .build()
-                    .map_err(|e| e.to_string())?,
-            )
+            .resource_records(data)
             .build()
             .map_err(|e| e.to_string())?;
         changes.push(
@@ -200,7 +217,7 @@ fn build_batch(domain: &str, records: &[DnsRecord]) -> Result<ChangeBatch, Strin
         );
     }
     ChangeBatch::builder()
-        .comment(json["Comment"].as_str().unwrap_or_default())
+        .comment(format!("DKIM records for {domain} (Amazon SES)"))
         .set_changes(Some(changes))
         .build()
         .map_err(|e| e.to_string())
@@ -241,6 +258,9 @@ mod tests {
 
     #[test]
     fn txt_values_lose_their_quotes() {
-        assert_eq!(normalize_value("\"v=DKIM1; \" \"p=abc\""), "v=dkim1; p=abc");
+        assert_eq!(
+            normalize_value(r#""v=DKIM1; " "p=aBc\"d""#),
+            "v=DKIM1; p=aBc\"d"
+        );
     }
 }

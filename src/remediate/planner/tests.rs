@@ -6,14 +6,12 @@ use crate::rules::{self, RuleConfig};
 
 fn ident(name: &str, enabled: bool, status: DkimStatus, tokens: usize) -> Identity {
     Identity {
-        name: name.into(),
-        kind: IdentityKind::of(name),
         dkim: Some(DkimAttributes {
             enabled,
             status,
             tokens: (0..tokens).map(|i| format!("tok{i}")).collect(),
         }),
-        error: None,
+        ..Identity::new(name)
     }
 }
 
@@ -181,6 +179,20 @@ fn records_go_to_the_most_specific_public_zone() {
     assert_eq!(zones.find("shop.example.com").unwrap().id, "ZPARENT");
     assert_eq!(zones.find("EXAMPLE.COM.").unwrap().id, "ZPARENT");
     assert!(zones.find("example.org").is_none());
+    // Labels, not characters: ample.com does not hold sample.com.
+    assert!(zones.find("sample.com").is_none());
+    // Two public zones of one name: ambiguous, so no automatic changes.
+    let twins = ZoneIndex::new(vec![
+        HostedZone {
+            id: "Z1".into(),
+            name: "example.net".into(),
+        },
+        HostedZone {
+            id: "Z2".into(),
+            name: "example.net".into(),
+        },
+    ]);
+    assert!(twins.find("mail.example.net").is_none());
     let p = plan_for(
         "us-east-1",
         vec![ident("x.mail.example.com", false, DkimStatus::Success, 3)],
@@ -191,4 +203,27 @@ fn records_go_to_the_most_specific_public_zone() {
     };
     assert_eq!(hosted_zone.as_ref().unwrap().id, "ZCHILD");
     assert_eq!(p.dns_provider.as_deref(), Some("route53"));
+}
+
+#[test]
+fn mailbox_providers_are_recognised_in_their_country_domains_only() {
+    for d in [
+        "gmail.com",
+        "hotmail.co.uk",
+        "yahoo.fr",
+        "outlook.de",
+        "GMX.NET",
+        "yahoo.com.br",
+    ] {
+        assert!(is_mailbox_provider(d), "{d}");
+    }
+    for d in [
+        "example.com",
+        "yahoo.mycompany.com",
+        "mail.example.org",
+        "gmail",
+        "corp.gmail.example",
+    ] {
+        assert!(!is_mailbox_provider(d), "{d}");
+    }
 }

@@ -17,18 +17,13 @@ fn dkim(enabled: bool, status: DkimStatus) -> Option<DkimAttributes> {
 
 fn ident(name: &str, attrs: Option<DkimAttributes>) -> Identity {
     Identity {
-        name: name.to_string(),
-        kind: IdentityKind::of(name),
         dkim: attrs,
-        error: None,
+        ..Identity::new(name)
     }
 }
 
 fn failed_read(name: &str, kind: ErrorKind, code: &str) -> Identity {
     Identity {
-        name: name.to_string(),
-        kind: IdentityKind::of(name),
-        dkim: None,
         error: Some(CollectError {
             action: "ses:GetIdentityDkimAttributes".into(),
             code: code.into(),
@@ -36,6 +31,7 @@ fn failed_read(name: &str, kind: ErrorKind, code: &str) -> Identity {
             message: "boom".into(),
             attempts: 4,
         }),
+        ..Identity::new(name)
     }
 }
 
