@@ -127,6 +127,41 @@ pub struct Evidence {
     pub error_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<u32>,
+    /// SESv2 signing origin (`AWS_SES`, `EXTERNAL`, `AWS_SES_<REGION>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// For a replica identity: the region whose DKIM it inherits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica_of: Option<String>,
+    /// SESv2 `VerificationInfo.ErrorType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_error: Option<String>,
+    /// What DNS says about the DKIM records, in a few words (SES-001's context).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns_problem: Option<String>,
+    /// SES-101: each DKIM record, expected and found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Vec<RecordEvidence>>,
+    /// SES-102: `RSA_1024_BIT` or `RSA_2048_BIT`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_length: Option<String>,
+    /// SES-103: age of the signing key in days, and the limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_age_days: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_key_age_days: Option<u32>,
+}
+
+/// One DKIM record as DNS answered for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordEvidence {
+    pub name: String,
+    /// `CNAME <target>` or `TXT p=...`.
+    pub expected: String,
+    /// `CNAME <target>`, `TXT <text>`, `none`, or the lookup error.
+    pub found: String,
+    /// `ok`, `missing`, `wrong_target`, `conflict` or `lookup_failed`.
+    pub state: &'static str,
 }
 
 /// `arn:<partition>:ses:<region>:<account>:identity/<name>`; `*` names every identity of a region.

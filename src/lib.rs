@@ -6,6 +6,8 @@
 
 pub mod cli;
 pub mod collect;
+pub mod config;
+pub mod dkim_records;
 pub mod engine;
 pub mod findings;
 pub mod inventory;

@@ -145,6 +145,22 @@ pub struct AwsArgs {
     /// No progress bars on standard error.
     #[arg(long)]
     pub no_progress: bool,
+    /// Do not look up the DKIM records in DNS (SES-101 then reports DNS_NOT_CHECKED).
+    #[arg(long)]
+    pub no_dns: bool,
+    /// DNS resolver for the DKIM record lookups, IP[:PORT]. Default: the system's.
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<std::net::SocketAddr>,
+}
+
+fn parse_resolver(value: &str) -> Result<std::net::SocketAddr, String> {
+    if let Ok(addr) = value.parse::<std::net::SocketAddr>() {
+        return Ok(addr);
+    }
+    value
+        .parse::<std::net::IpAddr>()
+        .map(|ip| std::net::SocketAddr::new(ip, 53))
+        .map_err(|_| format!("`{value}` is not an IP address with an optional port, such as 9.9.9.9 or 127.0.0.1:5353"))
 }
 
 #[derive(Debug, Args)]
@@ -154,13 +170,17 @@ pub struct ScanArgs {
     pub snapshot: Option<PathBuf>,
     #[command(flatten)]
     pub aws: AwsArgs,
-    /// Only these rules (repeatable). Default: all.
+    /// Only these rules (repeatable). Default: all. `--rule SES-001` alone is the cheapest scan:
+    /// SESv2 details (one request per domain) are read only for SES-102 and SES-103.
     #[arg(long = "rule", value_name = "RULE_ID")]
     pub rules: Vec<String>,
     /// strict judges whether mail is really signed; conformity reproduces the original
-    /// flag-only check.
-    #[arg(long, value_enum, default_value_t = Mode::Strict)]
-    pub mode: Mode,
+    /// flag-only check. Default: strict, or `rules.mode` in the config file.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    /// Rule settings file. Default: ./assure.toml when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -181,6 +201,9 @@ pub struct ScanArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Collect what these rules need (repeatable). Default: all rules.
+    #[arg(long = "rule", value_name = "RULE_ID")]
+    pub rules: Vec<String>,
     /// Snapshot file to write (`-` for standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,

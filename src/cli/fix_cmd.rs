@@ -13,7 +13,7 @@ use crate::remediate::iam::{self, Purpose};
 use crate::remediate::plan::{self, Plan};
 use crate::remediate::planner::{self, ZoneIndex};
 use crate::remediate::route53;
-use crate::rules::{self, RuleConfig};
+use crate::rules::{self, Needs, RuleConfig};
 use anyhow::{Context, bail};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -31,7 +31,8 @@ pub fn fix(args: FixArgs) -> anyhow::Result<u8> {
     let requested = regions::parse_requested(&args.aws.regions).map_err(anyhow::Error::msg)?;
     let mut inventory = match &args.snapshot {
         Some(path) => snapshot::read(path)?,
-        None => collect_live(&args.aws, requested.clone())?,
+        // The SES-001 listing is enough to plan; SESv2 details in a snapshot are used if there.
+        None => collect_live(&args.aws, requested.clone(), Needs::default())?,
     };
     if args.snapshot.is_some() && !requested.is_empty() {
         for account in &mut inventory.accounts {

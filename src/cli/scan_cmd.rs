@@ -2,13 +2,14 @@
 
 use super::args::{AwsArgs, CollectArgs, ColorChoice, ScanArgs};
 use super::{EXIT_CLEAN, EXIT_FAILING, EXIT_INCOMPLETE};
+use crate::collect::dns_check::DnsOptions;
 use crate::collect::pacing::RetryPolicy;
 use crate::collect::session::SessionOptions;
 use crate::collect::{self, CollectOptions, regions};
 use crate::engine::{self, Outcome};
 use crate::inventory::{Inventory, snapshot};
 use crate::report::{self, RenderOptions};
-use crate::rules::{self, Rule, RuleConfig};
+use crate::rules::{self, Needs, Rule};
 use anyhow::{Context, bail};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -18,14 +19,17 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let selected = select_rules(&args.rules)?;
     let requested = regions::parse_requested(&args.aws.regions).map_err(anyhow::Error::msg)?;
+    let mut config = crate::config::load(args.config.as_deref())?;
+    if let Some(mode) = args.mode {
+        config.mode = mode;
+    }
     let mut inventory = match &args.snapshot {
         Some(path) => snapshot::read(path)?,
-        None => collect_live(&args.aws, requested.clone())?,
+        None => collect_live(&args.aws, requested.clone(), rules::needs_of(&selected))?,
     };
     if args.snapshot.is_some() && !requested.is_empty() {
         keep_regions(&mut inventory, &requested)?;
     }
-    let config = RuleConfig { mode: args.mode };
     let stats = if args.snapshot.is_some() {
         None
     } else {
@@ -74,7 +78,8 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
 
 pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
     let requested = regions::parse_requested(&args.aws.regions).map_err(anyhow::Error::msg)?;
-    let inventory = collect_live(&args.aws, requested)?;
+    let needs = rules::needs_of(&select_rules(&args.rules)?);
+    let inventory = collect_live(&args.aws, requested, needs)?;
     snapshot::write(&args.output, &inventory)?;
     if args.output.as_os_str() != "-" {
         let identities: usize = inventory
@@ -92,7 +97,11 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
     Ok(EXIT_CLEAN)
 }
 
-pub(super) fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Result<Inventory> {
+pub(super) fn collect_live(
+    aws: &AwsArgs,
+    regions: Vec<String>,
+    needs: Needs,
+) -> anyhow::Result<Inventory> {
     check_rate(aws.rate)?;
     let opts = CollectOptions {
         session: SessionOptions {
@@ -107,6 +116,14 @@ pub(super) fn collect_live(aws: &AwsArgs, regions: Vec<String>) -> anyhow::Resul
             ..RetryPolicy::default()
         },
         progress: !aws.no_progress,
+        needs: Needs {
+            dns: needs.dns && !aws.no_dns,
+            ..needs
+        },
+        dns: DnsOptions {
+            resolver: aws.resolver,
+            ..DnsOptions::default()
+        },
     };
     runtime()?.block_on(collect::collect(&opts))
 }

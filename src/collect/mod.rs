@@ -3,6 +3,7 @@
 //! [`Inventory`]. Failures are recorded on what they touched; only a session that cannot start
 //! (no credentials, rejected credentials) fails the whole run.
 
+pub mod dns_check;
 mod enabled_regions;
 pub mod errors;
 pub mod pacing;
@@ -16,7 +17,9 @@ use crate::inventory::{
     AccountInventory, CollectError, CollectionStats, ErrorKind, Inventory, RegionInventory,
     RegionSource, RegionState,
 };
+use crate::rules::Needs;
 use aws_config::Region;
+use dns_check::DnsOptions;
 use pacing::{Caller, Metrics, Pacer, RetryPolicy};
 use progress::Progress;
 use session::SessionOptions;
@@ -33,6 +36,9 @@ pub struct CollectOptions {
     pub rate: f64,
     pub retry: RetryPolicy,
     pub progress: bool,
+    /// Extra data the selected rules need.
+    pub needs: Needs,
+    pub dns: DnsOptions,
 }
 
 /// Collects one account.
@@ -94,6 +100,13 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
             .region(Region::new(region.clone()))
             .build();
         let client = aws_sdk_ses::Client::from_conf(conf);
+        let details = opts.needs.ses_v2.then(|| {
+            aws_sdk_sesv2::Client::from_conf(
+                aws_sdk_sesv2::config::Builder::from(&config)
+                    .region(Region::new(region.clone()))
+                    .build(),
+            )
+        });
         let (metrics, policy, region) = (metrics.clone(), policy.clone(), region.clone());
         let bar = progress.region(&format!("{account_id} {region}"));
         let rate = opts.rate;
@@ -104,7 +117,7 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
                 metrics: &metrics,
                 policy: &policy,
             };
-            ses::collect_region(&client, &caller, &region, confirmed, &bar).await
+            ses::collect_region(&client, details.as_ref(), &caller, &region, confirmed, &bar).await
         }));
     }
     let mut collected = Vec::with_capacity(targets.len());
@@ -123,6 +136,12 @@ pub async fn collect(opts: &CollectOptions) -> anyhow::Result<Inventory> {
         region_source,
         regions: collected,
     });
+    if opts.needs.dns {
+        let lookups = dns_check::check(&mut inventory, &opts.dns)
+            .await
+            .map_err(anyhow::Error::msg)?;
+        tracing::info!(lookups, "DKIM records looked up in DNS");
+    }
     inventory.collection = Some(CollectionStats {
         api_calls: metrics.calls(),
         throttled: metrics.throttled(),

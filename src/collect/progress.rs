@@ -56,6 +56,14 @@ impl RegionProgress {
         }
     }
 
+    pub fn reading_details(&self, domains: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(0);
+            bar.set_length(domains as u64);
+            bar.set_message("reading SESv2 details");
+        }
+    }
+
     pub fn advance(&self, n: usize) {
         if let Some(bar) = &self.bar {
             bar.inc(n as u64);

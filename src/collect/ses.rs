@@ -1,12 +1,15 @@
 //! The SES collector for one account and region: reads every page of `ListIdentities` and the
 //! DKIM attributes of every identity in batches of 100 (`GetIdentityDkimAttributes`), so a region
-//! of n identities costs max(1, ceil(n/1000)) + ceil(n/100) requests.
+//! of n identities costs max(1, ceil(n/1000)) + ceil(n/100) requests. When a rule needs them, it
+//! also reads each domain's SESv2 details (`GetEmailIdentity`, one request per domain, on the
+//! same per-region pacing).
 
 use super::pacing::Caller;
 use super::paging::{Next, Tokens};
 use super::progress::RegionProgress;
 use crate::inventory::{
-    CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, RegionInventory, RegionState,
+    CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, IdentityDetails,
+    RegionInventory, RegionState,
 };
 use aws_sdk_ses::Client;
 use aws_sdk_ses::types::IdentityDkimAttributes;
@@ -23,6 +26,7 @@ const GET_DKIM: &str = "ses:GetIdentityDkimAttributes";
 /// Collects one region. Never fails: what could not be read is recorded where it belongs.
 pub async fn collect_region(
     client: &Client,
+    details: Option<&aws_sdk_sesv2::Client>,
     caller: &Caller<'_>,
     region: &str,
     region_confirmed_enabled: bool,
@@ -88,6 +92,9 @@ pub async fn collect_region(
             }
         }
         progress.advance(batch.len());
+    }
+    if let Some(v2) = details {
+        read_details(v2, caller, &mut inventory.identities, progress).await;
     }
     let failed = inventory
         .identities
@@ -208,4 +215,61 @@ fn identity_from(name: &str, attrs: Option<&IdentityDkimAttributes>) -> Identity
         },
     }
     identity
+}
+
+/// Reads SESv2 `GetEmailIdentity` for every domain whose DKIM attributes were read.
+async fn read_details(
+    client: &aws_sdk_sesv2::Client,
+    caller: &Caller<'_>,
+    identities: &mut [Identity],
+    progress: &RegionProgress,
+) {
+    let domains: Vec<&mut Identity> = identities
+        .iter_mut()
+        .filter(|i| i.kind == crate::inventory::IdentityKind::Domain && i.dkim.is_some())
+        .collect();
+    progress.reading_details(domains.len());
+    for identity in domains {
+        let answer = caller
+            .call("sesv2:GetEmailIdentity", || {
+                client
+                    .get_email_identity()
+                    .email_identity(&identity.name)
+                    .send()
+            })
+            .await;
+        match answer {
+            Ok(out) => identity.details = Some(details_from(&out)),
+            Err(e) => identity.details_error = Some(e),
+        }
+        progress.advance(1);
+    }
+}
+
+fn details_from(
+    out: &aws_sdk_sesv2::operation::get_email_identity::GetEmailIdentityOutput,
+) -> IdentityDetails {
+    use aws_sdk_sesv2::primitives::DateTimeFormat;
+    let dkim = out.dkim_attributes();
+    IdentityDetails {
+        origin: dkim
+            .and_then(|d| d.signing_attributes_origin())
+            .map(|o| o.as_str().to_string()),
+        signing_hosted_zone: dkim
+            .and_then(|d| d.signing_hosted_zone())
+            .map(str::to_string),
+        current_key_length: dkim
+            .and_then(|d| d.current_signing_key_length())
+            .map(|k| k.as_str().to_string()),
+        next_key_length: dkim
+            .and_then(|d| d.next_signing_key_length())
+            .map(|k| k.as_str().to_string()),
+        last_key_generation: dkim
+            .and_then(|d| d.last_key_generation_timestamp())
+            .and_then(|t| t.fmt(DateTimeFormat::DateTime).ok()),
+        verification_error: out
+            .verification_info()
+            .and_then(|v| v.error_type())
+            .map(|e| e.as_str().to_string()),
+    }
 }

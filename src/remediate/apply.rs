@@ -3,12 +3,12 @@
 //! nothing), stops an identity at its first failure while the others carry on, logs every API
 //! call, then re-reads the touched regions to show each identity's verdict before and after.
 
-use super::dns::{self, DnsRecord};
 use super::plan::{Plan, PlanItem, Step};
 use super::route53::{self, Published};
 use crate::collect::pacing::{Caller, Metrics, Pacer, RetryPolicy};
 use crate::collect::progress::Progress;
 use crate::collect::ses::{DKIM_BATCH_SIZE, collect_region};
+use crate::dkim_records::{self as dns, DnsRecord};
 use crate::inventory::{AccountInventory, DkimAttributes, DkimStatus, Inventory, RegionSource};
 use crate::rules::{self, RuleConfig};
 use aws_config::{Region, SdkConfig};
@@ -216,6 +216,7 @@ async fn apply_region(
     // Re-read the whole region (addresses are judged through their domains) and judge again.
     let collected = collect_region(
         client,
+        None,
         &caller,
         region,
         true,

@@ -3,8 +3,8 @@
 //! `aws_route53_record` resources. Records that only exist once `apply` creates the tokens are
 //! named, not invented.
 
-use super::dns::{DnsRecord, RecordType};
 use super::plan::{HostedZone, Plan, Step};
+use crate::dkim_records::{DnsRecord, RecordType};
 use serde_json::json;
 use std::fmt::Write;
 

@@ -3,7 +3,6 @@
 //! additive changes only, idempotent, every call listed.
 
 pub mod apply;
-pub mod dns;
 pub mod dns_formats;
 pub mod iam;
 pub mod plan;

@@ -1,7 +1,7 @@
 //! The remediation plan: what `assure fix` proposes and `assure apply` executes, step by step.
 //! It is plain versioned JSON so a person can review it (and keep it) before anything changes.
 
-use super::dns::DnsRecord;
+use crate::dkim_records::DnsRecord;
 use crate::inventory::{DkimAttributes, IdentityKind};
 use serde::{Deserialize, Serialize};
 use std::fs;

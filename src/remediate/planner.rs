@@ -2,8 +2,8 @@
 //! make it pass, in the order that works (tokens before records before signing), and the records
 //! to publish. Pure: no AWS calls; the hosted zones come in already looked up.
 
-use super::dns::{self, DnsRecord};
 use super::plan::{HostedZone, PLAN_VERSION, Plan, PlanItem, Step};
+use crate::dkim_records as dns;
 use crate::findings::{Finding, ResourceType, Status};
 use crate::inventory::{
     AccountInventory, DkimAttributes, Identity, IdentityKind, email_domain, normalize_name,
@@ -142,15 +142,16 @@ pub fn plan(
         if f.status != Status::Fail {
             continue;
         }
-        let before = identities
+        let identity = identities
             .get(&(f.region.as_str(), normalize_name(&f.resource_id)))
-            .and_then(|i| i.dkim.clone());
+            .copied();
         match f.resource_type {
             ResourceType::Domain => {
                 let zone = zones.and_then(|z| z.find(&f.resource_id)).cloned();
-                domain_items.push(domain_item(f, before, zone));
+                domain_items.push(domain_item(f, identity, zone));
             }
             ResourceType::Email => {
+                let before = identity.and_then(|i| i.dkim.clone());
                 email_items.push(email_item(f, before, &mut new_domains));
             }
             ResourceType::Region => {}
@@ -208,70 +209,81 @@ fn new_tokens_steps(domain: &str, zone: Option<HostedZone>) -> Vec<Step> {
     ]
 }
 
-/// The records an identity with tokens needs: a TXT at the selector for a bring-your-own-key
-/// identity (one token: the selector), else the Easy DKIM CNAMEs.
-fn known_records(domain: &str, region: &str, dkim: &DkimAttributes) -> Vec<DnsRecord> {
-    if dkim.tokens.len() == 1 {
-        vec![dns::byok_record(domain, &dkim.tokens[0])]
-    } else {
-        dns::easy_dkim_records(domain, region, &dkim.tokens)
-    }
-}
-
-fn domain_item(f: &Finding, before: Option<DkimAttributes>, zone: Option<HostedZone>) -> PlanItem {
+fn domain_item(f: &Finding, identity: Option<&Identity>, zone: Option<HostedZone>) -> PlanItem {
     let domain = f.resource_id.clone();
+    let before = identity.and_then(|i| i.dkim.clone());
+    let details = identity.and_then(|i| i.details.as_ref());
     let mut notes = Vec::new();
-    let byok = before.as_ref().is_some_and(|d| d.tokens.len() == 1);
-    let publish_known = |dkim: &DkimAttributes| Step::PublishRecords {
+    let item = |steps: Vec<Step>, notes: Vec<String>| PlanItem {
+        region: f.region.clone(),
+        identity: domain.clone(),
+        kind: IdentityKind::Domain,
+        reason: f.reason.to_string(),
+        before: before.clone(),
+        steps,
+        notes,
+    };
+    // A replica signs with its parent region's DKIM: nothing to change here.
+    if let Some(parent) = details.and_then(|d| d.replica_of()) {
+        let steps = vec![Step::Manual {
+            instruction: format!(
+                "{domain} in {} is a replica of the identity in {parent} and inherits its DKIM: fix it in {parent}",
+                f.region
+            ),
+        }];
+        return item(steps, notes);
+    }
+    let tokens = before
+        .as_ref()
+        .map(|d| d.tokens.clone())
+        .unwrap_or_default();
+    let byok = details.map_or(tokens.len() == 1, |d| d.is_byok());
+    let publish_known = || Step::PublishRecords {
         domain: domain.clone(),
-        records: known_records(&domain, &f.region, dkim),
+        records: dns::expected_records(&domain, &f.region, &tokens, details),
         from_new_tokens: false,
         hosted_zone: zone.clone(),
     };
-    let with_tokens = before.as_ref().filter(|d| !d.tokens.is_empty());
-    let steps = match (f.reason, with_tokens) {
-        ("DKIM_FAILED", Some(dkim)) if byok => {
-            notes.push("SES never found the TXT record with your public key".into());
-            vec![
-                publish_known(dkim),
-                Step::Manual {
-                    instruction: format!(
-                        "once the TXT record is published, restart verification by setting {domain}'s signing attributes again with your key (console: Authentication, Edit DKIM)"
-                    ),
-                },
-            ]
-        }
-        ("DKIM_DISABLED", Some(dkim)) => vec![
-            publish_known(dkim),
-            Step::EnableSigning {
-                identity: domain.clone(),
-            },
-        ],
-        ("DKIM_PENDING" | "DKIM_TEMPORARY_FAILURE", Some(dkim)) => {
-            notes.push(
-                "SES keeps checking DNS for up to 72 hours; the records must match exactly".into(),
-            );
-            vec![publish_known(dkim)]
-        }
-        ("DKIM_FAILED", _) => {
-            notes.push("SES stopped looking for the records after 72 hours: verification must start again, and the records must be right this time".into());
-            new_tokens_steps(&domain, zone.clone())
-        }
-        // Never started, or no tokens to publish: start from the beginning.
-        _ => new_tokens_steps(&domain, zone.clone()),
+    let enable = Step::EnableSigning {
+        identity: domain.clone(),
     };
-    if byok {
+    let steps = if byok {
+        // Never Easy DKIM steps: they would replace the customer's own key set-up.
         notes.push("bring-your-own-key identity: the record is a TXT holding your public key, which only you have".into());
-    }
-    PlanItem {
-        region: f.region.clone(),
-        identity: domain,
-        kind: IdentityKind::Domain,
-        reason: f.reason.to_string(),
-        before,
-        steps,
-        notes,
-    }
+        let mut steps = Vec::new();
+        if !tokens.is_empty() {
+            steps.push(publish_known());
+        }
+        if matches!(f.reason, "DKIM_FAILED" | "DKIM_NOT_STARTED") || tokens.is_empty() {
+            steps.push(Step::Manual {
+                instruction: format!(
+                    "once the TXT record is published, restart verification by setting {domain}'s signing attributes again with your key (console: Authentication, Edit DKIM)"
+                ),
+            });
+        }
+        if f.reason == "DKIM_DISABLED" {
+            steps.push(enable);
+        }
+        steps
+    } else {
+        match (f.reason, tokens.is_empty()) {
+            ("DKIM_DISABLED", false) => vec![publish_known(), enable],
+            ("DKIM_PENDING" | "DKIM_TEMPORARY_FAILURE", false) => {
+                notes.push(
+                    "SES keeps checking DNS for up to 72 hours; the records must match exactly"
+                        .into(),
+                );
+                vec![publish_known()]
+            }
+            ("DKIM_FAILED", _) => {
+                notes.push("SES stopped looking for the records after 72 hours: verification must start again, and the records must be right this time".into());
+                new_tokens_steps(&domain, zone.clone())
+            }
+            // Never started, or no tokens to publish: start from the beginning.
+            _ => new_tokens_steps(&domain, zone.clone()),
+        }
+    };
+    item(steps, notes)
 }
 
 fn email_item(

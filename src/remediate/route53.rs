@@ -1,10 +1,10 @@
 //! Route 53: finding the public hosted zone of a domain, reading what is already published,
 //! UPSERTing DKIM records and waiting (bounded) until the change is in sync. Never deletes.
 
-use super::dns::{self, DnsRecord, RecordType};
 use super::dns_formats::record_data;
 use super::plan::HostedZone;
 use crate::collect::pacing::Caller;
+use crate::dkim_records::{self as dns, DnsRecord, RecordType};
 use crate::inventory::{CollectError, ErrorKind};
 use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{

@@ -112,7 +112,9 @@ fn evaluate_region(
         .iter()
         .filter(|i| i.kind == IdentityKind::Domain)
     {
-        let finding = ctx.judge_domain(identity);
+        let finding = ctx
+            .judge_replica(identity)
+            .unwrap_or_else(|| ctx.judge_domain(identity));
         domains
             .entry(normalize_name(&identity.name))
             .or_insert(DomainVerdict {
@@ -270,7 +272,53 @@ impl Ctx<'_> {
                 );
             }
         };
+        let (message, evidence) = with_dns_cause(identity, reason, message, evidence);
         self.finding(identity, Status::Fail, reason, message, evidence)
+    }
+
+    /// A replica identity (SESv2 origin `AWS_SES_<REGION>`) signs with its parent region's DKIM,
+    /// so the parent's state decides.
+    fn judge_replica(&self, identity: &Identity) -> Option<Finding> {
+        let parent = identity.details.as_ref()?.replica_of()?;
+        let parent_identity = self
+            .account
+            .regions
+            .iter()
+            .filter(|r| r.region == parent)
+            .flat_map(|r| &r.identities)
+            .find(|i| i.name.eq_ignore_ascii_case(&identity.name));
+        let mut finding = match parent_identity {
+            Some(original) => {
+                let parent_ctx = Ctx {
+                    account: self.account,
+                    region: &parent,
+                    mode: self.mode,
+                };
+                let mut f = parent_ctx.judge_domain(original);
+                f.message = format!("replica of the identity in {parent}: {}", f.message);
+                f
+            }
+            None => {
+                let mut f = self.judge_domain(identity);
+                f.message = format!(
+                    "{} (a replica of {parent}, which was not scanned)",
+                    f.message
+                );
+                f
+            }
+        };
+        let own = self.finding(
+            identity,
+            finding.status,
+            finding.reason,
+            String::new(),
+            Evidence::default(),
+        );
+        finding.region = own.region;
+        finding.resource_arn = own.resource_arn;
+        finding.resource_id = own.resource_id;
+        finding.evidence.replica_of = Some(parent);
+        Some(finding)
     }
 
     fn judge_email(
@@ -392,6 +440,53 @@ impl Ctx<'_> {
             )
         }
     }
+}
+
+/// For a domain SES cannot verify, what DNS and SES say about why.
+fn with_dns_cause(
+    identity: &Identity,
+    reason: &str,
+    message: String,
+    mut evidence: Evidence,
+) -> (String, Evidence) {
+    if !matches!(
+        reason,
+        "DKIM_PENDING" | "DKIM_TEMPORARY_FAILURE" | "DKIM_FAILED"
+    ) {
+        return (message, evidence);
+    }
+    let mut causes = Vec::new();
+    if let Some(observations) = &identity.dns {
+        let bad: Vec<String> = observations
+            .iter()
+            .filter_map(|o| {
+                let state = super::ses_101_dkim_dns_records::record_state(o);
+                (state != "ok").then(|| format!("{} {}", o.name, state.replace('_', " ")))
+            })
+            .collect();
+        if bad.is_empty() {
+            causes.push(
+                "all DKIM records are in DNS now; SES should see them at its next check"
+                    .to_string(),
+            );
+        } else {
+            causes.push(format!("DNS: {}", bad.join(", ")));
+        }
+    }
+    if let Some(error) = identity
+        .details
+        .as_ref()
+        .and_then(|d| d.verification_error.clone())
+    {
+        causes.push(format!("SES reports {error}"));
+        evidence.verification_error = Some(error);
+    }
+    if causes.is_empty() {
+        return (message, evidence);
+    }
+    let cause = causes.join("; ");
+    evidence.dns_problem = Some(cause.clone());
+    (format!("{message} ({cause})"), evidence)
 }
 
 fn dkim_evidence(dkim: &DkimAttributes) -> Evidence {

@@ -3,8 +3,8 @@
 //! rewrite the expected files after a deliberate change, and review the diff.
 
 use super::*;
+use crate::dkim_records as dns;
 use crate::inventory::{DkimAttributes, DkimStatus, IdentityKind};
-use crate::remediate::dns;
 use crate::remediate::plan::{PLAN_VERSION, PlanItem};
 use std::path::PathBuf;
 

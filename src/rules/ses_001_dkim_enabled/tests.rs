@@ -57,7 +57,13 @@ fn inventory(regions: Vec<RegionInventory>) -> Inventory {
 }
 
 fn run(inv: &Inventory, mode: Mode) -> Vec<Finding> {
-    DkimEnabled.evaluate(inv, &RuleConfig { mode })
+    DkimEnabled.evaluate(
+        inv,
+        &RuleConfig {
+            mode,
+            ..RuleConfig::default()
+        },
+    )
 }
 
 fn verdict<'a>(findings: &'a [Finding], resource: &str) -> (&'a str, &'a str) {
@@ -408,4 +414,88 @@ fn findings_carry_the_contract_fields() {
     assert_eq!(x.evidence.dkim_enabled, Some(false));
     assert_eq!(x.evidence.dkim_status, Some("Success"));
     assert_eq!(x.evidence.dkim_tokens, Some(3));
+}
+
+#[test]
+fn pending_domains_cite_the_dns_cause() {
+    use crate::inventory::{DnsObservation, IdentityDetails};
+    let mut pending = ident("pending.example.com", dkim(true, DkimStatus::Pending));
+    pending.dns = Some(vec![DnsObservation {
+        name: "t1._domainkey.pending.example.com".into(),
+        expected_type: "CNAME".into(),
+        expected: "t1.dkim.amazonses.com".into(),
+        found_type: None,
+        found: vec![],
+        error: None,
+    }]);
+    pending.details = Some(IdentityDetails {
+        verification_error: Some("TYPE_NOT_FOUND".into()),
+        ..IdentityDetails::default()
+    });
+    let f = run(
+        &inventory(vec![region("us-east-1", vec![pending])]),
+        Mode::Strict,
+    );
+    let x = &f[0];
+    assert_eq!(x.reason, "DKIM_PENDING");
+    assert!(
+        x.message
+            .contains("DNS: t1._domainkey.pending.example.com missing"),
+        "{}",
+        x.message
+    );
+    assert!(
+        x.message.contains("SES reports TYPE_NOT_FOUND"),
+        "{}",
+        x.message
+    );
+    assert_eq!(
+        x.evidence.verification_error.as_deref(),
+        Some("TYPE_NOT_FOUND")
+    );
+}
+
+#[test]
+fn a_replica_takes_its_verdict_from_the_parent_region() {
+    use crate::inventory::IdentityDetails;
+    let replica = |name: &str| Identity {
+        details: Some(IdentityDetails {
+            origin: Some("AWS_SES_EU_WEST_1".into()),
+            ..IdentityDetails::default()
+        }),
+        ..ident(name, dkim(true, DkimStatus::Success))
+    };
+    let inv = inventory(vec![
+        region(
+            "eu-west-1",
+            vec![ident("example.com", dkim(true, DkimStatus::Pending))],
+        ),
+        region(
+            "eu-central-1",
+            vec![replica("example.com"), replica("orphan.example.org")],
+        ),
+    ]);
+    let f = run(&inv, Mode::Strict);
+    let r = f
+        .iter()
+        .find(|x| x.region == "eu-central-1" && x.resource_id == "example.com")
+        .unwrap();
+    assert_eq!((r.status.as_str(), r.reason), ("FAIL", "DKIM_PENDING"));
+    assert!(
+        r.message
+            .starts_with("replica of the identity in eu-west-1"),
+        "{}",
+        r.message
+    );
+    assert_eq!(
+        r.resource_arn,
+        "arn:aws:ses:eu-central-1:111122223333:identity/example.com"
+    );
+    assert_eq!(r.evidence.replica_of.as_deref(), Some("eu-west-1"));
+    let o = f
+        .iter()
+        .find(|x| x.resource_id == "orphan.example.org")
+        .unwrap();
+    assert_eq!(o.status.as_str(), "PASS");
+    assert!(o.message.contains("not scanned"), "{}", o.message);
 }

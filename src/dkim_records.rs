@@ -1,7 +1,8 @@
-//! DKIM DNS records: what SES needs published for an identity, with the right target for each
-//! region. Names are fully qualified, lower-case, without the trailing root dot (the zone-file
-//! renderer adds it).
+//! DKIM DNS records: what SES needs published for a domain, with the right target for each
+//! region (or the hosted zone SES names). Shared by the DNS check (collect), the SES-101 rule and
+//! the fixes (remediate). Names are fully qualified, lower-case, without the trailing root dot.
 
+use crate::inventory::IdentityDetails;
 use serde::{Deserialize, Serialize};
 
 /// Regions whose Easy DKIM keys live under a regional zone, `dkim.<region>.amazonses.com`.
@@ -98,6 +99,32 @@ pub fn byok_record(domain: &str, selector: &str) -> DnsRecord {
     }
 }
 
+/// The records a domain with tokens needs: a TXT at the selector for a bring-your-own-key
+/// identity (SESv2 origin `EXTERNAL`, or a single token, which is the selector), else the Easy
+/// DKIM CNAMEs into the hosted zone SES names, or the region's key zone.
+pub fn expected_records(
+    domain: &str,
+    region: &str,
+    tokens: &[String],
+    details: Option<&IdentityDetails>,
+) -> Vec<DnsRecord> {
+    let byok = details.map_or(tokens.len() == 1, IdentityDetails::is_byok);
+    if byok {
+        return tokens
+            .first()
+            .map(|s| vec![byok_record(domain, s)])
+            .unwrap_or_default();
+    }
+    let mut records = easy_dkim_records(domain, region, tokens);
+    if let Some(zone) = details.and_then(|d| d.signing_hosted_zone.as_deref()) {
+        let zone = clean(zone);
+        for (r, t) in records.iter_mut().zip(tokens) {
+            r.value = format!("{}.{zone}", clean(t));
+        }
+    }
+    records
+}
+
 /// Lower-case, no surrounding space, no trailing dot.
 pub fn clean(name: &str) -> String {
     name.trim().trim_end_matches('.').to_ascii_lowercase()
@@ -143,6 +170,28 @@ mod tests {
         assert_eq!(r[0].value, "abc123.dkim.af-south-1.amazonses.com");
         assert_eq!(r[0].rtype, RecordType::Cname);
         assert_eq!(record_domain(&r[0].name), "mail.example.com");
+    }
+
+    #[test]
+    fn expected_records_follow_the_origin_and_the_hosted_zone() {
+        let tokens: Vec<String> = vec!["a".into(), "b".into(), "c".into()];
+        let plain = expected_records("example.com", "eu-south-1", &tokens, None);
+        assert_eq!(plain[0].value, "a.dkim.eu-south-1.amazonses.com");
+        let zoned = IdentityDetails {
+            signing_hosted_zone: Some("dkim.example-zone.amazonses.com.".into()),
+            ..IdentityDetails::default()
+        };
+        let z = expected_records("example.com", "eu-south-1", &tokens, Some(&zoned));
+        assert_eq!(z[2].value, "c.dkim.example-zone.amazonses.com");
+        let byok = IdentityDetails {
+            origin: Some("EXTERNAL".into()),
+            ..IdentityDetails::default()
+        };
+        let b = expected_records("example.com", "us-east-1", &["sel".into()], Some(&byok));
+        assert_eq!((b.len(), b[0].rtype), (1, RecordType::Txt));
+        // Without SESv2 details, a single token is the selector.
+        let guess = expected_records("example.com", "us-east-1", &["sel".into()], None);
+        assert_eq!(guess[0].rtype, RecordType::Txt);
     }
 
     #[test]
