@@ -22,11 +22,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn reasons(report: &Value) -> BTreeSet<(String, String)> {
+fn reasons(report: &Value) -> BTreeSet<(String, String, String)> {
     findings(report)
         .iter()
         .map(|f| {
             (
+                f["rule_id"].as_str().unwrap().into(),
                 f["status"].as_str().unwrap().into(),
                 f["reason"].as_str().unwrap().into(),
             )
@@ -43,7 +44,9 @@ fn the_readme_main_command_scans_the_sample_account() {
         "team.inbox@gmail.com",
         "NO_SIGNING_DOMAIN",
         "REGION_NOT_ENABLED",
-        "SES-001: 6 PASS, 8 FAIL, 10 ERROR, 1 INFO",
+        "SES-001, SES-101, SES-102, SES-103: 19 PASS, 14 FAIL, 14 ERROR, 6 INFO",
+        "RECORD_WRONG_TARGET",
+        "KEY_1024_BIT",
         "ca-central-1     scanned               0",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
@@ -55,33 +58,48 @@ fn the_readme_main_command_scans_the_sample_account() {
 fn the_sample_account_exercises_every_reason_code() {
     let (_, stdout, _) = run(&["scan", "--snapshot", SAMPLE, "--format", "json"]);
     let report: Value = serde_json::from_str(&stdout).unwrap();
-    let expected: BTreeSet<(String, String)> = [
-        ("PASS", "DKIM_VERIFIED"),
-        ("PASS", "SIGNED_BY_DOMAIN"),
-        ("FAIL", "DKIM_DISABLED"),
-        ("FAIL", "DKIM_NOT_STARTED"),
-        ("FAIL", "DKIM_PENDING"),
-        ("FAIL", "DKIM_TEMPORARY_FAILURE"),
-        ("FAIL", "DKIM_FAILED"),
-        ("FAIL", "NO_SIGNING_DOMAIN"),
-        ("ERROR", "THROTTLED"),
-        ("ERROR", "ACCESS_DENIED"),
-        ("ERROR", "TIMEOUT"),
-        ("ERROR", "NETWORK_ERROR"),
-        ("ERROR", "MALFORMED_RESPONSE"),
-        ("ERROR", "API_ERROR"),
-        ("ERROR", "SIGNING_DOMAIN_UNREADABLE"),
-        ("ERROR", "LISTING_INCOMPLETE"),
-        ("INFO", "REGION_NOT_ENABLED"),
+    let expected: BTreeSet<(String, String, String)> = [
+        ("SES-001", "PASS", "DKIM_VERIFIED"),
+        ("SES-001", "PASS", "SIGNED_BY_DOMAIN"),
+        ("SES-001", "FAIL", "DKIM_DISABLED"),
+        ("SES-001", "FAIL", "DKIM_NOT_STARTED"),
+        ("SES-001", "FAIL", "DKIM_PENDING"),
+        ("SES-001", "FAIL", "DKIM_TEMPORARY_FAILURE"),
+        ("SES-001", "FAIL", "DKIM_FAILED"),
+        ("SES-001", "FAIL", "NO_SIGNING_DOMAIN"),
+        ("SES-001", "ERROR", "THROTTLED"),
+        ("SES-001", "ERROR", "ACCESS_DENIED"),
+        ("SES-001", "ERROR", "TIMEOUT"),
+        ("SES-001", "ERROR", "NETWORK_ERROR"),
+        ("SES-001", "ERROR", "MALFORMED_RESPONSE"),
+        ("SES-001", "ERROR", "API_ERROR"),
+        ("SES-001", "ERROR", "SIGNING_DOMAIN_UNREADABLE"),
+        ("SES-001", "ERROR", "LISTING_INCOMPLETE"),
+        ("SES-001", "INFO", "REGION_NOT_ENABLED"),
+        ("SES-101", "PASS", "RECORDS_PUBLISHED"),
+        ("SES-101", "FAIL", "RECORD_MISSING"),
+        ("SES-101", "FAIL", "RECORD_WRONG_TARGET"),
+        ("SES-101", "FAIL", "RECORD_CONFLICT"),
+        ("SES-101", "ERROR", "DNS_LOOKUP_FAILED"),
+        ("SES-101", "INFO", "REPLICA_INHERITS_DKIM"),
+        ("SES-101", "INFO", "DNS_NOT_CHECKED"),
+        ("SES-102", "PASS", "KEY_2048_BIT"),
+        ("SES-102", "FAIL", "KEY_1024_BIT"),
+        ("SES-102", "ERROR", "THROTTLED"),
+        ("SES-102", "INFO", "DETAILS_NOT_COLLECTED"),
+        ("SES-103", "PASS", "KEY_RECENT"),
+        ("SES-103", "FAIL", "KEY_TOO_OLD"),
+        ("SES-103", "ERROR", "KEY_AGE_UNKNOWN"),
+        ("SES-103", "ERROR", "THROTTLED"),
     ]
     .iter()
-    .map(|(s, r)| (s.to_string(), r.to_string()))
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
     .collect();
     assert_eq!(reasons(&report), expected);
     assert_eq!(report["schema_version"], 1);
     let s = &report["summary"];
-    assert_eq!(s["by_status"]["FAIL"], 8);
-    assert_eq!(s["identities"], 22);
+    assert_eq!(s["by_status"]["FAIL"], 14);
+    assert_eq!(s["identities"], 26);
     assert_eq!(s["by_region"]["af-south-1"]["state"], "not_enabled");
     assert_eq!(s["source"], "snapshot");
 
@@ -96,12 +114,16 @@ fn the_sample_account_exercises_every_reason_code() {
     ]);
     let conformity: Value = serde_json::from_str(&stdout).unwrap();
     let got = reasons(&conformity);
-    assert!(got.contains(&("PASS".into(), "DKIM_FLAG_ENABLED".into())));
-    assert!(got.contains(&("FAIL".into(), "DKIM_DISABLED".into())));
+    assert!(got.contains(&("SES-001".into(), "PASS".into(), "DKIM_FLAG_ENABLED".into())));
+    assert!(got.contains(&("SES-001".into(), "FAIL".into(), "DKIM_DISABLED".into())));
     // Conformity mode passes the never-started domain that strict mode fails.
     let never = finding(&conformity, "new-brand.example");
     assert_eq!(never["status"], "PASS");
-    assert_eq!(finding(&report, "new-brand.example")["status"], "FAIL");
+    let strict = findings(&report)
+        .iter()
+        .find(|f| f["resource_id"] == "new-brand.example" && f["rule_id"] == "SES-001")
+        .unwrap();
+    assert_eq!(strict["status"], "FAIL");
 }
 
 #[test]
@@ -136,7 +158,7 @@ fn csv_and_output_files_carry_every_finding() {
     assert_eq!(&headers[0], "rule_id");
     assert_eq!(&headers[7], "resource_id");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 25);
+    assert_eq!(rows.len(), 53);
     let gmail = rows
         .iter()
         .find(|r| &r[7] == "team.inbox@gmail.com")
@@ -205,6 +227,52 @@ fn bad_arguments_get_a_clear_error_and_exit_1() {
     );
     let (code, _, _) = run(&["scan", "--format", "xml"]);
     assert_eq!(code, 1);
+    let (code, _, stderr) = run(&["scan", "--region", "us-east-1", "--rate", "0"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--rate must be between"), "{stderr}");
+    let (code, _, stderr) = run(&["scan", "--resolver", "dns.example"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("not an IP address"), "{stderr}");
+    // A region the snapshot does not hold is refused, not reported clean.
+    let (code, _, stderr) = run(&["scan", "--snapshot", SAMPLE, "--region", "us-east-2"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no data for region us-east-2") && stderr.contains("ca-central-1"),
+        "{stderr}"
+    );
+    // Naming a rule twice runs it once.
+    let (_, stdout, _) = run(&[
+        "scan",
+        "--snapshot",
+        SAMPLE,
+        "--format",
+        "json",
+        "--rule",
+        "SES-001",
+        "--rule",
+        "ses-001",
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(findings(&report).len(), 29, "26 identities and 3 regions");
+    assert!(findings(&report).iter().all(|f| f["rule_id"] == "SES-001"));
+    // A config file with a mistake names the file, the key and the line.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("assure.toml");
+    std::fs::write(&config, "[rules]\nmax_key_age = 30\n").unwrap();
+    let (code, _, stderr) = run(&[
+        "scan",
+        "--snapshot",
+        SAMPLE,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("assure.toml")
+            && stderr.contains("max_key_age")
+            && stderr.contains("line 2"),
+        "{stderr}"
+    );
     // A profile in the environment does not stand in the way of an offline scan.
     let out = assure_cmd()
         .current_dir(repo_root())
@@ -375,4 +443,70 @@ fn iam_policies_grant_only_what_each_job_needs() {
         assert!(fix.contains(&a.to_string()), "{a}");
     }
     assert!(!fix.iter().any(|a| a.contains("Delete")), "never deletes");
+}
+
+#[test]
+fn the_config_file_sets_rule_settings_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("assure.toml");
+    let key_verdict = |args: &[&str]| -> String {
+        let mut all = vec![
+            "scan",
+            "--snapshot",
+            SAMPLE,
+            "--format",
+            "json",
+            "--rule",
+            "SES-103",
+        ];
+        all.extend_from_slice(args);
+        let (_, stdout, _) = run(&all);
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        finding(&report, "news.example.com")["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // The key of news.example.com is 60 days old when the sample was collected.
+    assert_eq!(key_verdict(&[]), "KEY_RECENT");
+    std::fs::write(
+        &config,
+        "[rules]\nmax_key_age_days = 30\nmode = \"conformity\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        key_verdict(&["--config", config.to_str().unwrap()]),
+        "KEY_TOO_OLD"
+    );
+    let (_, stdout, _) = run(&[
+        "scan",
+        "--snapshot",
+        SAMPLE,
+        "--format",
+        "json",
+        "--rule",
+        "SES-001",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["summary"]["mode"], "conformity");
+    let (_, stdout, _) = run(&[
+        "scan",
+        "--snapshot",
+        SAMPLE,
+        "--format",
+        "json",
+        "--rule",
+        "SES-001",
+        "--config",
+        config.to_str().unwrap(),
+        "--mode",
+        "strict",
+    ]);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        report["summary"]["mode"], "strict",
+        "the flag wins over the file"
+    );
 }

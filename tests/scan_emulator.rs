@@ -361,8 +361,20 @@ fn collect_then_scan_of_the_snapshot_gives_identical_findings() {
             json!([{ "service": "ses", "action": "GetIdentityDkimAttributes", "region": "eu-west-1",
             "first": 1, "error": { "status": 403, "code": "AccessDenied" } }]),
         );
-        emu.scan_json(&["--region", "us-east-1,eu-west-1", "--rate", "50"])
-            .1
+        // Every rule that needs no DNS: SESv2 details go through the snapshot too.
+        emu.scan_json(&[
+            "--region",
+            "us-east-1,eu-west-1",
+            "--rate",
+            "50",
+            "--rule",
+            "SES-001",
+            "--rule",
+            "SES-102",
+            "--rule",
+            "SES-103",
+        ])
+        .1
     };
     let offline = assure_cmd()
         .args([
@@ -372,11 +384,22 @@ fn collect_then_scan_of_the_snapshot_gives_identical_findings() {
             "--format",
             "json",
         ])
+        .args([
+            "--rule", "SES-001", "--rule", "SES-102", "--rule", "SES-103",
+        ])
         .output()
         .unwrap();
     assert_eq!(offline.status.code(), Some(3));
     let offline: Value = serde_json::from_slice(&offline.stdout).unwrap();
-    assert_eq!(offline["findings"], live["findings"]);
+    assert!(
+        offline["findings"] == live["findings"],
+        "the snapshot scan differs from the live one"
+    );
+    assert!(
+        findings(&offline)
+            .iter()
+            .any(|f| f["rule_id"] == "SES-102" && f["status"] == "PASS")
+    );
     assert!(count(&offline, "ERROR") > 0, "errors survive the snapshot");
     assert_eq!(offline["summary"]["source"], "snapshot");
     assert_eq!(offline["summary"]["api_calls_total"], 0);

@@ -10,6 +10,7 @@ use hickory_resolver::config::{
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{RData, RecordType as DnsType};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -89,6 +90,8 @@ struct Answer {
 fn describe_error(e: &NetError) -> String {
     match e {
         NetError::Timeout => "TIMEOUT".into(),
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => "SERVFAIL".into(),
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => "REFUSED".into(),
         NetError::Dns(DnsError::ResponseCode(code)) => code.to_string().to_ascii_uppercase(),
         other => other.to_string(),
     }

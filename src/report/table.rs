@@ -25,9 +25,10 @@ fn paint(status: Status, text: &str, color: bool) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-fn cells(f: &Finding) -> [&str; 7] {
+fn cells(f: &Finding) -> [&str; 8] {
     [
         f.status.as_str(),
+        f.rule_id,
         f.risk.as_str(),
         &f.region,
         f.resource_type.as_str(),

@@ -3,6 +3,8 @@
 //! loopback (no shared AWS files, no instance-metadata probe).
 #![allow(dead_code)]
 
+pub mod dns_server;
+
 use serde_json::{Value, json};
 use std::io::Write;
 use std::net::TcpListener;
@@ -181,9 +183,14 @@ impl Emulator {
     }
 
     /// Runs `assure` against this emulator with test credentials.
+    /// Runs `scan`, `collect` or `fix`: no progress bars, and no DNS lookups unless the test
+    /// names its own loopback resolver (the system's would leave the machine).
     pub fn assure(&self, args: &[&str]) -> Output {
         let mut all = args.to_vec();
         all.push("--no-progress");
+        if !args.contains(&"--resolver") {
+            all.push("--no-dns");
+        }
         self.assure_raw(&all)
     }
 
@@ -197,9 +204,13 @@ impl Emulator {
         cmd.output().unwrap()
     }
 
-    /// `assure scan ... --format json`, parsed, with the exit code.
+    /// `assure scan ... --format json`, parsed, with the exit code. SES-001 only, unless `args`
+    /// pick rules: most tests count SES-001's findings and requests.
     pub fn scan_json(&self, args: &[&str]) -> (i32, Value) {
         let mut all = vec!["scan", "--format", "json"];
+        if !args.contains(&"--rule") {
+            all.extend(["--rule", "SES-001"]);
+        }
         all.extend_from_slice(args);
         let out = self.assure(&all);
         let code = out.status.code().unwrap_or(-1);
