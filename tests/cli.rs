@@ -430,6 +430,7 @@ fn iam_policies_grant_only_what_each_job_needs() {
         [
             "ses:ListIdentities",
             "ses:GetIdentityDkimAttributes",
+            "ses:GetEmailIdentity",
             "account:ListRegions"
         ]
     );

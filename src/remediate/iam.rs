@@ -17,7 +17,7 @@ pub fn policy(purpose: Purpose) -> Value {
         json!({
             "Sid": "ReadSesIdentitiesAndDkim",
             "Effect": "Allow",
-            "Action": ["ses:ListIdentities", "ses:GetIdentityDkimAttributes"],
+            "Action": ["ses:ListIdentities", "ses:GetIdentityDkimAttributes", "ses:GetEmailIdentity"],
             "Resource": "*"
         }),
         json!({

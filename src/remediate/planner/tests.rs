@@ -227,3 +227,31 @@ fn mailbox_providers_are_recognised_in_their_country_domains_only() {
         assert!(!is_mailbox_provider(d), "{d}");
     }
 }
+
+#[test]
+fn sesv2_details_decide_replicas_and_bring_your_own_key() {
+    use crate::inventory::IdentityDetails;
+    let with = |mut i: Identity, origin: &str| {
+        i.details = Some(IdentityDetails {
+            origin: Some(origin.into()),
+            ..IdentityDetails::default()
+        });
+        i
+    };
+    let p = plan_for(
+        "eu-central-1",
+        vec![
+            with(ident("replica.example.com", false, DkimStatus::Success, 3), "AWS_SES_EU_WEST_1"),
+            // Own key, never started: no Easy DKIM tokens may replace it.
+            with(ident("own.example.com", true, DkimStatus::NotStarted, 0), "EXTERNAL"),
+        ],
+        None,
+    );
+    let replica = item(&p, "replica.example.com");
+    assert_eq!(actions(replica), ["manual"]);
+    let Step::Manual { instruction } = &replica.steps[0] else { panic!() };
+    assert!(instruction.contains("fix it in eu-west-1"), "{instruction}");
+    let own = item(&p, "own.example.com");
+    assert_eq!(actions(own), ["manual"]);
+    assert!(own.notes[0].contains("bring-your-own-key"));
+}
