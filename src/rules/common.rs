@@ -111,3 +111,18 @@ pub fn error_evidence(e: &CollectError) -> Evidence {
         ..Evidence::default()
     }
 }
+
+/// ERROR for a domain whose SESv2 details could not be read, if that is the case.
+pub fn details_unreadable(place: &Place, identity: &Identity) -> Option<Finding> {
+    let e = identity.details_error.as_ref()?;
+    Some(place.identity(
+        identity,
+        Status::Error,
+        super::ses_001_dkim_enabled::error_reason(e.kind),
+        format!(
+            "SESv2 details could not be read: {} answered {} ({})",
+            e.action, e.code, e.message
+        ),
+        error_evidence(e),
+    ))
+}

@@ -5,8 +5,9 @@
 //! identity that covers it. Conformity mode reproduces the original check, which reads only the
 //! `DkimEnabled` flag (true by default, so it passes domains whose DKIM never started).
 
+use super::common::{Place, error_evidence};
 use super::{Mode, Rule, RuleConfig, RuleMeta};
-use crate::findings::{Evidence, Finding, ResourceType, Risk, Status, identity_arn};
+use crate::findings::{Evidence, Finding, Risk, Status};
 use crate::inventory::{
     AccountInventory, CollectError, DkimAttributes, DkimStatus, ErrorKind, Identity, IdentityKind,
     Inventory, RegionInventory, RegionState, covering_domains, email_domain, normalize_name,
@@ -140,6 +141,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    fn place(&self) -> Place<'_> {
+        Place {
+            meta: &META,
+            account: self.account,
+            region: self.region,
+        }
+    }
+
     fn finding(
         &self,
         identity: &Identity,
@@ -149,27 +158,8 @@ impl Ctx<'_> {
         mut evidence: Evidence,
     ) -> Finding {
         evidence.mode = Some(self.mode.as_str());
-        Finding {
-            rule_id: META.id,
-            status,
-            reason,
-            message,
-            risk: META.risk,
-            account_id: self.account.account_id.clone(),
-            region: self.region.to_string(),
-            resource_id: identity.name.clone(),
-            resource_type: match identity.kind {
-                IdentityKind::Domain => ResourceType::Domain,
-                IdentityKind::Email => ResourceType::Email,
-            },
-            resource_arn: identity_arn(
-                &self.account.partition,
-                self.region,
-                &self.account.account_id,
-                &identity.name,
-            ),
-            evidence,
-        }
+        self.place()
+            .identity(identity, status, reason, message, evidence)
     }
 
     fn region_finding(
@@ -181,24 +171,7 @@ impl Ctx<'_> {
     ) -> Finding {
         let mut evidence = err.map(error_evidence).unwrap_or_default();
         evidence.mode = Some(self.mode.as_str());
-        Finding {
-            rule_id: META.id,
-            status,
-            reason,
-            message,
-            risk: META.risk,
-            account_id: self.account.account_id.clone(),
-            region: self.region.to_string(),
-            resource_id: self.region.to_string(),
-            resource_type: ResourceType::Region,
-            resource_arn: identity_arn(
-                &self.account.partition,
-                self.region,
-                &self.account.account_id,
-                "*",
-            ),
-            evidence,
-        }
+        self.place().region(status, reason, message, evidence)
     }
 
     /// ERROR for an identity whose attributes could not be read.
@@ -494,16 +467,6 @@ fn dkim_evidence(dkim: &DkimAttributes) -> Evidence {
         dkim_enabled: Some(dkim.enabled),
         dkim_status: Some(dkim.status.as_str()),
         dkim_tokens: Some(dkim.tokens.len()),
-        ..Evidence::default()
-    }
-}
-
-fn error_evidence(e: &CollectError) -> Evidence {
-    Evidence {
-        api_action: Some(e.action.clone()),
-        error_code: Some(e.code.clone()),
-        error_message: Some(e.message.clone()),
-        attempts: Some(e.attempts),
         ..Evidence::default()
     }
 }

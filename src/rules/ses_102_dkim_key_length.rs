@@ -1,7 +1,7 @@
 //! SES-102 "DKIM key length 2048-bit": Easy DKIM identities should sign with 2048-bit RSA keys.
 //! 1024-bit keys are within reach of well-funded attackers and are being phased out by receivers.
 
-use super::common::{Place, error_evidence, regions};
+use super::common::{Place, details_unreadable, regions};
 use super::{Needs, Rule, RuleConfig, RuleMeta};
 use crate::findings::{Evidence, Finding, Risk, Status};
 use crate::inventory::{Identity, IdentityKind, Inventory};
@@ -63,17 +63,8 @@ impl Rule for DkimKeyLength {
 }
 
 fn judge(place: &Place, identity: &Identity) -> Option<Finding> {
-    if let Some(e) = &identity.details_error {
-        return Some(place.identity(
-            identity,
-            Status::Error,
-            super::ses_001_dkim_enabled::error_reason(e.kind),
-            format!(
-                "SESv2 details could not be read: {} answered {} ({})",
-                e.action, e.code, e.message
-            ),
-            error_evidence(e),
-        ));
+    if let Some(unreadable) = details_unreadable(place, identity) {
+        return Some(unreadable);
     }
     let details = identity.details.as_ref()?;
     // A bring-your-own-key identity's key length is the customer's, not reported by SES.

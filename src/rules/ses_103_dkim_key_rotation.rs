@@ -2,7 +2,7 @@
 //! (default: within 365 days). SES rotates Easy DKIM keys itself; a key you supplied stays until
 //! you replace it, and an old key has had longer to leak.
 
-use super::common::{Place, error_evidence, regions};
+use super::common::{Place, details_unreadable, regions};
 use super::{Needs, Rule, RuleConfig, RuleMeta};
 use crate::findings::{Evidence, Finding, Risk, Status};
 use crate::inventory::{Identity, IdentityKind, Inventory};
@@ -51,17 +51,8 @@ impl Rule for DkimKeyRotation {
 }
 
 fn judge(place: &Place, identity: &Identity, now: Option<i64>, max_days: u32) -> Option<Finding> {
-    if let Some(e) = &identity.details_error {
-        return Some(place.identity(
-            identity,
-            Status::Error,
-            super::ses_001_dkim_enabled::error_reason(e.kind),
-            format!(
-                "SESv2 details could not be read: {} answered {} ({})",
-                e.action, e.code, e.message
-            ),
-            error_evidence(e),
-        ));
+    if let Some(unreadable) = details_unreadable(place, identity) {
+        return Some(unreadable);
     }
     let details = identity.details.as_ref().filter(|d| d.is_byok())?;
     let mut evidence = Evidence {

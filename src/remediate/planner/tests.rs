@@ -241,15 +241,23 @@ fn sesv2_details_decide_replicas_and_bring_your_own_key() {
     let p = plan_for(
         "eu-central-1",
         vec![
-            with(ident("replica.example.com", false, DkimStatus::Success, 3), "AWS_SES_EU_WEST_1"),
+            with(
+                ident("replica.example.com", false, DkimStatus::Success, 3),
+                "AWS_SES_EU_WEST_1",
+            ),
             // Own key, never started: no Easy DKIM tokens may replace it.
-            with(ident("own.example.com", true, DkimStatus::NotStarted, 0), "EXTERNAL"),
+            with(
+                ident("own.example.com", true, DkimStatus::NotStarted, 0),
+                "EXTERNAL",
+            ),
         ],
         None,
     );
     let replica = item(&p, "replica.example.com");
     assert_eq!(actions(replica), ["manual"]);
-    let Step::Manual { instruction } = &replica.steps[0] else { panic!() };
+    let Step::Manual { instruction } = &replica.steps[0] else {
+        panic!()
+    };
     assert!(instruction.contains("fix it in eu-west-1"), "{instruction}");
     let own = item(&p, "own.example.com");
     assert_eq!(actions(own), ["manual"]);

@@ -1,6 +1,7 @@
 //! Every reason code of SES-001, in both modes.
 
 use super::*;
+use crate::findings::ResourceType;
 use crate::inventory::RegionSource;
 
 fn dkim(enabled: bool, status: DkimStatus) -> Option<DkimAttributes> {
