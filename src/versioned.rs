@@ -1,7 +1,8 @@
 //! Versioned JSON documents (snapshots, plans): check the version field first, then parse, and
 //! say where any defect is: the JSON path, the line and the column.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use std::fmt;
 
 /// Parses `text` as a `T` whose `version_field` must equal `expected`. `make_hint` says how such
 /// a document is made, for text that has no version field at all.
@@ -12,9 +13,12 @@ pub fn parse<T: DeserializeOwned>(
     what: &str,
     make_hint: &str,
 ) -> Result<T, String> {
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    match header.get(version_field) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let version = VersionOf(version_field)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|_| v))
+        .map_err(|e| format!("not valid JSON: {e}"))?;
+    match version.as_ref() {
         None => {
             return Err(format!(
                 "no `{version_field}` field: this is not {what} (make one with `{make_hint}`)"
@@ -37,4 +41,36 @@ pub fn parse<T: DeserializeOwned>(
             inner.column()
         )
     })
+}
+
+/// Reads only the version field of a top-level object, skipping everything else without building
+/// it (a snapshot can be large).
+struct VersionOf<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for VersionOf<'_> {
+    type Value = Option<serde_json::Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for VersionOf<'_> {
+    type Value = Option<serde_json::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut version = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.0 {
+                version = Some(map.next_value::<serde_json::Value>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(version)
+    }
 }

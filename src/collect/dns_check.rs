@@ -161,7 +161,7 @@ pub async fn check(inventory: &mut Inventory, opts: &DnsOptions) -> Result<usize
                 let Some(dkim) = identity.dkim.as_ref().filter(|d| !d.tokens.is_empty()) else {
                     continue;
                 };
-                let details = identity.details.as_ref();
+                let details = identity.details.as_deref();
                 if identity.kind != IdentityKind::Domain
                     || details.and_then(|d| d.replica_of()).is_some()
                 {

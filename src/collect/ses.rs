@@ -239,8 +239,8 @@ async fn read_details(
             })
             .await;
         match answer {
-            Ok(out) => identity.details = Some(details_from(&out)),
-            Err(e) => identity.details_error = Some(e),
+            Ok(out) => identity.details = Some(Box::new(details_from(&out))),
+            Err(e) => identity.details_error = Some(Box::new(e)),
         }
         progress.advance(1);
     }

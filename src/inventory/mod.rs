@@ -111,10 +111,10 @@ pub struct Identity {
     pub error: Option<CollectError>,
     /// SESv2 `GetEmailIdentity` depth (domains only; read when a selected rule needs it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<IdentityDetails>,
+    pub details: Option<Box<IdentityDetails>>,
     /// Why the SESv2 details are missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details_error: Option<CollectError>,
+    pub details_error: Option<Box<CollectError>>,
     /// What DNS answered for the identity's DKIM records (when DNS was checked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Vec<DnsObservation>>,

@@ -212,7 +212,7 @@ fn new_tokens_steps(domain: &str, zone: Option<HostedZone>) -> Vec<Step> {
 fn domain_item(f: &Finding, identity: Option<&Identity>, zone: Option<HostedZone>) -> PlanItem {
     let domain = f.resource_id.clone();
     let before = identity.and_then(|i| i.dkim.clone());
-    let details = identity.and_then(|i| i.details.as_ref());
+    let details = identity.and_then(|i| i.details.as_deref());
     let mut notes = Vec::new();
     let item = |steps: Vec<Step>, notes: Vec<String>| PlanItem {
         region: f.region.clone(),

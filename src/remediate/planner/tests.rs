@@ -232,10 +232,10 @@ fn mailbox_providers_are_recognised_in_their_country_domains_only() {
 fn sesv2_details_decide_replicas_and_bring_your_own_key() {
     use crate::inventory::IdentityDetails;
     let with = |mut i: Identity, origin: &str| {
-        i.details = Some(IdentityDetails {
+        i.details = Some(Box::new(IdentityDetails {
             origin: Some(origin.into()),
             ..IdentityDetails::default()
-        });
+        }));
         i
     };
     let p = plan_for(

@@ -429,10 +429,10 @@ fn pending_domains_cite_the_dns_cause() {
         found: vec![],
         error: None,
     }]);
-    pending.details = Some(IdentityDetails {
+    pending.details = Some(Box::new(IdentityDetails {
         verification_error: Some("TYPE_NOT_FOUND".into()),
         ..IdentityDetails::default()
-    });
+    }));
     let f = run(
         &inventory(vec![region("us-east-1", vec![pending])]),
         Mode::Strict,
@@ -460,10 +460,10 @@ fn pending_domains_cite_the_dns_cause() {
 fn a_replica_takes_its_verdict_from_the_parent_region() {
     use crate::inventory::IdentityDetails;
     let replica = |name: &str| Identity {
-        details: Some(IdentityDetails {
+        details: Some(Box::new(IdentityDetails {
             origin: Some("AWS_SES_EU_WEST_1".into()),
             ..IdentityDetails::default()
-        }),
+        })),
         ..ident(name, dkim(true, DkimStatus::Success))
     };
     let inv = inventory(vec![

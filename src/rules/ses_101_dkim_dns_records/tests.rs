@@ -35,7 +35,7 @@ fn domain(
             tokens: vec!["t1".into(), "t2".into(), "t3".into()],
         }),
         dns,
-        details,
+        details: details.map(Box::new),
         ..Identity::new(name)
     }
 }

@@ -13,11 +13,11 @@ fn domain(name: &str, length: Option<&str>, origin: &str) -> Identity {
             status: DkimStatus::Success,
             tokens: vec![],
         }),
-        details: Some(IdentityDetails {
+        details: Some(Box::new(IdentityDetails {
             origin: Some(origin.into()),
             current_key_length: length.map(str::to_string),
             ..IdentityDetails::default()
-        }),
+        })),
         ..Identity::new(name)
     }
 }
@@ -43,13 +43,13 @@ fn run(identities: Vec<Identity>) -> Vec<Finding> {
 fn every_reason() {
     let mut unread = domain("unread.example", None, "AWS_SES");
     unread.details = None;
-    unread.details_error = Some(CollectError {
+    unread.details_error = Some(Box::new(CollectError {
         action: "sesv2:GetEmailIdentity".into(),
         code: "TooManyRequestsException".into(),
         kind: ErrorKind::Throttled,
         message: "slow down".into(),
         attempts: 7,
-    });
+    }));
     let mut uncollected = domain("bare.example", None, "AWS_SES");
     uncollected.details = None;
     let f = run(vec![

@@ -13,11 +13,11 @@ fn domain(name: &str, origin: &str, generated: Option<&str>) -> Identity {
             status: DkimStatus::Success,
             tokens: vec!["sel".into()],
         }),
-        details: Some(IdentityDetails {
+        details: Some(Box::new(IdentityDetails {
             origin: Some(origin.into()),
             last_key_generation: generated.map(str::to_string),
             ..IdentityDetails::default()
-        }),
+        })),
         ..Identity::new(name)
     }
 }
