@@ -6,7 +6,7 @@ exact cases rather than the seed mix. Reads a JSON list on stdin:
     "dkim_enabled": true, "dkim_status": "Success"}, ...]
 
 easy_dkim: create Easy DKIM tokens (domains only). dkim_enabled / dkim_status: forced afterwards
-through /_harness/identity when given.
+through /_harness/identity when given. {"region", "identity", "delete": true} deletes the identity.
 """
 import json
 import sys
@@ -30,6 +30,9 @@ forced = []
 for it in items:
     c = ses(it["region"])
     name = it["identity"]
+    if it.get("delete"):
+        c.delete_identity(Identity=name)
+        continue
     if "@" in name:
         c.verify_email_identity(EmailAddress=name)
     else:
