@@ -47,6 +47,10 @@ fn the_readme_main_command_scans_the_sample_account() {
         "SES-001, SES-101, SES-102, SES-103: 19 PASS, 14 FAIL, 14 ERROR, 6 INFO",
         "RECORD_WRONG_TARGET",
         "KEY_1024_BIT",
+        // Every column, the message included, under its own header.
+        "STATUS  RULE     RISK    REGION",
+        "a 1024-bit DKIM key",
+        "no domain identity for gmail.com or a parent domain exists in this region",
         "ca-central-1     scanned               0",
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");

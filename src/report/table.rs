@@ -8,8 +8,8 @@ use std::io::{self, Write};
 
 pub struct Table;
 
-const HEADERS: [&str; 7] = [
-    "STATUS", "RISK", "REGION", "TYPE", "IDENTITY", "REASON", "MESSAGE",
+const HEADERS: [&str; 8] = [
+    "STATUS", "RULE", "RISK", "REGION", "TYPE", "IDENTITY", "REASON", "MESSAGE",
 ];
 
 fn paint(status: Status, text: &str, color: bool) -> String {
