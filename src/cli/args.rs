@@ -19,7 +19,7 @@ Exit codes:
 #[command(
     name = "assure",
     version,
-    about = "Continuous assurance for AWS cloud posture: audits every SES identity in every region for DKIM signing (SES-001)",
+    about = "Continuous assurance for AWS cloud posture: audits every SES identity in every region for DKIM signing, its DNS records and its keys (SES-001, SES-101, SES-102, SES-103)",
     after_help = EXIT_CODES_HELP
 )]
 pub struct Cli {
