@@ -103,18 +103,8 @@ pub struct ApplyArgs {
     /// Overwrite DNS records that hold another value (otherwise that is a conflict).
     #[arg(long)]
     pub force: bool,
-    /// Named profile from the shared AWS config and credentials files (AWS_PROFILE works too).
-    #[arg(long)]
-    pub profile: Option<String>,
-    /// Send every request to this endpoint (an emulator, say).
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// SES requests per second per region.
-    #[arg(long, default_value_t = 1.0, value_name = "PER_SECOND")]
-    pub rate: f64,
-    /// Stop retrying a throttled or failing call after this many seconds.
-    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
-    pub retry_deadline: u64,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
     /// How long to wait for Route 53 to report a change in sync.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     pub route53_wait: u64,
@@ -123,13 +113,9 @@ pub struct ApplyArgs {
     pub json: bool,
 }
 
-/// Where and how to read AWS.
+/// Which account to talk to, and how fast (every command that calls AWS).
 #[derive(Debug, Args)]
-pub struct AwsArgs {
-    /// Region(s) to scan, repeatable or comma-separated. Default: every SES region the account
-    /// has enabled.
-    #[arg(short, long = "region", value_name = "REGION")]
-    pub regions: Vec<String>,
+pub struct ConnectionArgs {
     /// Named profile from the shared AWS config and credentials files (AWS_PROFILE works too).
     #[arg(long)]
     pub profile: Option<String>,
@@ -142,6 +128,17 @@ pub struct AwsArgs {
     /// Stop retrying a throttled or failing call after this many seconds.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     pub retry_deadline: u64,
+}
+
+/// Where and how to read AWS.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Region(s) to scan, repeatable or comma-separated. Default: every SES region the account
+    /// has enabled.
+    #[arg(short, long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
     /// No progress bars on standard error.
     #[arg(long)]
     pub no_progress: bool,

@@ -78,8 +78,8 @@ pub fn fix(args: FixArgs) -> anyhow::Result<u8> {
 fn hosted_zones(args: &FixArgs) -> anyhow::Result<ZoneIndex> {
     runtime()?.block_on(async {
         let config = session::load(&SessionOptions {
-            profile: args.aws.profile.clone(),
-            endpoint_url: args.aws.endpoint_url.clone(),
+            profile: args.aws.connection.profile.clone(),
+            endpoint_url: args.aws.connection.endpoint_url.clone(),
             fallback_region: None,
         })
         .await?;
@@ -144,12 +144,12 @@ pub fn plan_text(plan: &Plan) -> String {
 
 pub fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     let plan = plan::read(&args.plan)?;
-    check_rate(args.rate)?;
+    check_rate(args.connection.rate)?;
     let rt = runtime()?;
     let config = rt.block_on(async {
         let config = session::load(&SessionOptions {
-            profile: args.profile.clone(),
-            endpoint_url: args.endpoint_url.clone(),
+            profile: args.connection.profile.clone(),
+            endpoint_url: args.connection.endpoint_url.clone(),
             fallback_region: Some(regions::home_region(&plan.partition).to_string()),
         })
         .await?;
@@ -170,9 +170,9 @@ pub fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     let opts = ApplyOptions {
         force: args.force,
         route53_wait: Duration::from_secs(args.route53_wait),
-        rate: args.rate,
+        rate: args.connection.rate,
         retry: RetryPolicy {
-            deadline: Duration::from_secs(args.retry_deadline),
+            deadline: Duration::from_secs(args.connection.retry_deadline),
             ..RetryPolicy::default()
         },
     };

@@ -102,17 +102,17 @@ pub(super) fn collect_live(
     regions: Vec<String>,
     needs: Needs,
 ) -> anyhow::Result<Inventory> {
-    check_rate(aws.rate)?;
+    check_rate(aws.connection.rate)?;
     let opts = CollectOptions {
         session: SessionOptions {
-            profile: aws.profile.clone(),
-            endpoint_url: aws.endpoint_url.clone(),
+            profile: aws.connection.profile.clone(),
+            endpoint_url: aws.connection.endpoint_url.clone(),
             fallback_region: None,
         },
         regions,
-        rate: aws.rate,
+        rate: aws.connection.rate,
         retry: RetryPolicy {
-            deadline: Duration::from_secs(aws.retry_deadline),
+            deadline: Duration::from_secs(aws.connection.retry_deadline),
             ..RetryPolicy::default()
         },
         progress: !aws.no_progress,
