@@ -1,7 +1,7 @@
 //! `assure fix`, `assure apply` and `assure iam-policy`: plan, review, apply.
 
 use super::args::{ApplyArgs, DnsProvider, FixArgs};
-use super::scan_cmd::{check_rate, collect_live, runtime};
+use super::scan_cmd::{check_rate, collect_live, keep_regions, runtime};
 use super::{EXIT_CLEAN, EXIT_INCOMPLETE, EXIT_TOOL_ERROR};
 use crate::collect::pacing::{Caller, Metrics, Pacer, RetryPolicy};
 use crate::collect::session::{self, SessionOptions};
@@ -35,9 +35,7 @@ pub fn fix(args: FixArgs) -> anyhow::Result<u8> {
         None => collect_live(&args.aws, requested.clone(), Needs::default())?,
     };
     if args.snapshot.is_some() && !requested.is_empty() {
-        for account in &mut inventory.accounts {
-            account.regions.retain(|r| requested.contains(&r.region));
-        }
+        keep_regions(&mut inventory, &requested)?;
     }
     let [account] = inventory.accounts.as_slice() else {
         bail!(

@@ -160,9 +160,9 @@ fn select_rules(ids: &[String]) -> anyhow::Result<Vec<&'static dyn Rule>> {
         .collect())
 }
 
-/// `--region` on a snapshot scan narrows it to those regions; one the snapshot lacks is refused
+/// `--region` on a snapshot scan (or fix) narrows it to those regions; one the snapshot lacks is refused
 /// rather than reported as clean.
-fn keep_regions(inventory: &mut Inventory, wanted: &[String]) -> anyhow::Result<()> {
+pub(super) fn keep_regions(inventory: &mut Inventory, wanted: &[String]) -> anyhow::Result<()> {
     let present: Vec<&str> = inventory
         .accounts
         .iter()
